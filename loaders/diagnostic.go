@@ -49,14 +49,14 @@ func (ds *Diagnostics) Warnf(r Range, format string, args ...any) {
 }
 
 // HasErrors reports whether any diagnostic is an error.
-func (ds Diagnostics) HasErrors() bool {
-	return slices.ContainsFunc(ds, func(d Diagnostic) bool { return d.Severity == Error })
+func (ds *Diagnostics) HasErrors() bool {
+	return slices.ContainsFunc(*ds, func(d Diagnostic) bool { return d.Severity == Error })
 }
 
 // Sort orders diagnostics by file, line, column and message, so that output
 // does not depend on the order files were loaded in.
-func (ds Diagnostics) Sort() {
-	slices.SortStableFunc(ds, func(a, b Diagnostic) int {
+func (ds *Diagnostics) Sort() {
+	slices.SortStableFunc(*ds, func(a, b Diagnostic) int {
 		return cmp.Or(
 			cmp.Compare(a.Range.File, b.Range.File),
 			cmp.Compare(a.Range.Start.Line, b.Range.Start.Line),

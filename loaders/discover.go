@@ -52,72 +52,84 @@ func Discover(paths []string, opts DiscoverOptions) ([]File, Diagnostics) {
 			opts.WorkDir = wd
 		}
 	}
-	var (
-		files []File
-		diags Diagnostics
-		seen  = map[string]bool{}
-	)
-	read := func(path string) {
-		shown := displayPath(path, opts.WorkDir)
-		if seen[shown] {
-			return
-		}
-		seen[shown] = true
-		data, err := readLimited(path, opts.MaxFileSize)
-		if err != nil {
-			diags.Errorf(Range{File: shown}, "%v", err)
-			return
-		}
-		files = append(files, File{Path: shown, Data: data})
-	}
+	w := &walker{opts: opts, seen: map[string]bool{}}
 	for _, root := range paths {
 		info, err := os.Stat(root)
-		if err != nil {
-			diags.Errorf(Range{File: displayPath(root, opts.WorkDir)}, "cannot read: %v", unwrapPathError(err))
-			continue
-		}
-		if !info.IsDir() {
-			read(root)
-			continue
-		}
-		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				diags.Errorf(Range{File: displayPath(path, opts.WorkDir)}, "cannot read: %v", unwrapPathError(err))
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
+		switch {
+		case err != nil:
+			w.fail(root, err)
+		case info.IsDir():
+			if err := filepath.WalkDir(root, w.visit(root)); err != nil {
+				w.fail(root, err)
 			}
-			if d.IsDir() {
-				if path != root && skipDirs[d.Name()] {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if !IsCandidate(d.Name()) {
-				return nil
-			}
-			if d.Type()&fs.ModeSymlink != 0 {
-				// Follow links to files, never to directories: WalkDir does
-				// not descend into linked directories, so a link cycle
-				// cannot make the walk endless.
-				if st, err := os.Stat(path); err != nil || st.IsDir() {
-					if err != nil {
-						diags.Errorf(Range{File: displayPath(path, opts.WorkDir)}, "cannot read: %v", unwrapPathError(err))
-					}
-					return nil
-				}
-			}
-			read(path)
-			return nil
-		})
-		if err != nil {
-			diags.Errorf(Range{File: displayPath(root, opts.WorkDir)}, "cannot walk: %v", err)
+		default:
+			w.read(root)
 		}
 	}
-	slices.SortFunc(files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
-	diags.Sort()
-	return files, diags
+	slices.SortFunc(w.files, func(a, b File) int { return strings.Compare(a.Path, b.Path) })
+	w.diags.Sort()
+	return w.files, w.diags
+}
+
+type walker struct {
+	opts  DiscoverOptions
+	files []File
+	diags Diagnostics
+	seen  map[string]bool
+}
+
+func (w *walker) fail(path string, err error) {
+	w.diags.Errorf(Range{File: displayPath(path, w.opts.WorkDir)}, "cannot read: %v", unwrapPathError(err))
+}
+
+func (w *walker) read(path string) {
+	shown := displayPath(path, w.opts.WorkDir)
+	if w.seen[shown] {
+		return
+	}
+	w.seen[shown] = true
+	data, err := readLimited(path, w.opts.MaxFileSize)
+	if err != nil {
+		w.diags.Errorf(Range{File: shown}, "%v", err)
+		return
+	}
+	w.files = append(w.files, File{Path: shown, Data: data})
+}
+
+func (w *walker) visit(root string) fs.WalkDirFunc {
+	return func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			w.fail(path, err)
+			if d != nil && d.IsDir() {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if d.IsDir() {
+			if path != root && skipDirs[d.Name()] {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if !IsCandidate(d.Name()) {
+			return nil
+		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			// Follow links to files, never to directories: WalkDir does not
+			// descend into linked directories, so a link cycle cannot make
+			// the walk endless.
+			st, err := os.Stat(path)
+			if err != nil {
+				w.fail(path, err)
+				return nil
+			}
+			if st.IsDir() {
+				return nil
+			}
+		}
+		w.read(path)
+		return nil
+	}
 }
 
 func readLimited(path string, limit int64) ([]byte, error) {
@@ -146,8 +158,7 @@ func readLimited(path string, limit int64) ([]byte, error) {
 }
 
 func unwrapPathError(err error) error {
-	var pe *fs.PathError
-	if errors.As(err, &pe) {
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
 		return pe.Err
 	}
 	return err

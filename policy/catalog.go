@@ -89,7 +89,7 @@ func decodeCatalog(gz []byte) *Catalog {
 			continue
 		}
 		var actions []catalogAction
-		for _, item := range strings.Split(list, ",") {
+		for item := range strings.SplitSeq(list, ",") {
 			name, letters, _ := strings.Cut(item, "=")
 			var set levelSet
 			for i := range len(letters) {

@@ -106,16 +106,20 @@ func (d *Document) parseConditions(v Value) []Condition {
 		switch opField.Value.Kind {
 		case Object:
 		case Unknown:
-			out = append(out, Condition{Operator: opField.Key, Base: base, Qualifier: qualifier, IfExists: ifExists, Negated: negated,
-				Unknown: true, Reason: opField.Value.Reason, Range: opField.Value.Range})
+			out = append(out, Condition{
+				Operator: opField.Key, Base: base, Qualifier: qualifier, IfExists: ifExists, Negated: negated,
+				Unknown: true, Reason: opField.Value.Reason, Range: opField.Value.Range,
+			})
 			continue
 		case Null, String, Number, Bool, List:
 			d.problem(opField.Value.Range, "condition operator %s holds a %s, not an object", opField.Key, opField.Value.Kind)
 			continue
 		}
 		for _, kf := range opField.Value.Fields {
-			c := Condition{Operator: opField.Key, Base: base, Qualifier: qualifier, IfExists: ifExists, Negated: negated,
-				Key: kf.Key, Range: Range{File: kf.KeyRange.File, Start: kf.KeyRange.Start, End: kf.Value.Range.End}}
+			c := Condition{
+				Operator: opField.Key, Base: base, Qualifier: qualifier, IfExists: ifExists, Negated: negated,
+				Key: kf.Key, Range: Range{File: kf.KeyRange.File, Start: kf.KeyRange.Start, End: kf.Value.Range.End},
+			}
 			items := []Value{kf.Value}
 			if kf.Value.Kind == List {
 				items = kf.Value.Items

@@ -365,9 +365,20 @@ func (p *jsonParser) hex4(at int) (rune, error) {
 	if at+4 > len(p.data) {
 		return 0, p.errorf("unexpected end of input in a \\u escape")
 	}
-	n, err := strconv.ParseUint(string(p.data[at:at+4]), 16, 32)
-	if err != nil {
-		return 0, p.errorf("invalid \\u escape %q", p.data[at:at+4])
+	var r rune
+	for _, c := range p.data[at : at+4] {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, p.errorf("invalid \\u escape %q", p.data[at:at+4])
+		}
+		r = r<<4 | rune(d)
 	}
-	return rune(n), nil
+	return r, nil
 }

@@ -59,8 +59,7 @@ func TestParseJSONErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := ParseJSON([]byte(tt.src), JSONOptions{})
-			var se *SyntaxError
-			if !errors.As(err, &se) {
+			if _, ok := errors.AsType[*SyntaxError](err); !ok {
 				t.Fatalf("err = %v, want a *SyntaxError", err)
 			}
 			if !strings.Contains(err.Error(), tt.want) {

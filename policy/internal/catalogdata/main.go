@@ -57,7 +57,7 @@ func run(in, out string) error {
 			return fmt.Errorf("%s:%d: want at least 3 columns, got %d", in, line, len(cols))
 		}
 		var letters []string
-		for _, lvl := range strings.Split(cols[2], ",") {
+		for lvl := range strings.SplitSeq(cols[2], ",") {
 			l, ok := levelLetters[strings.TrimSpace(lvl)]
 			if !ok {
 				return fmt.Errorf("%s:%d: unknown access level %q", in, line, lvl)

@@ -1,0 +1,254 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/open-policy-agent/opa/v1/ast"
+	"github.com/open-policy-agent/opa/v1/rego"
+
+	"github.com/perimeter-iac/perimeter/loaders"
+)
+
+// rulesRoot is the package prefix every rule lives under: a rule is a
+// package data.perimeter.rules.<name> with a `findings` set.
+const rulesRoot = "perimeter.rules."
+
+// Source is a set of Rego files: the built-in FS, or a user's directory.
+type Source struct {
+	FS      fs.FS
+	Dir     string // directory inside FS ("." for the root)
+	Builtin bool
+	// Display is the prefix shown in errors for files of this source (the
+	// directory the user gave); empty for the built-in rules.
+	Display string
+}
+
+// Builtin is the Source of the embedded rules.
+func Builtin() Source { return Source{FS: FS, Dir: ".", Builtin: true} }
+
+// Engine evaluates resources against compiled rules. It is safe for
+// concurrent use.
+type Engine struct {
+	rules  []*Rule
+	byKind map[string][]*Rule
+	any    []*Rule // rules with kind "*"
+}
+
+// Capabilities returns the builtins a perimeter rule may use: OPA's, minus
+// every non-deterministic one (http.send, net.lookup_ip_addr, opa.runtime,
+// time.now_ns, rand.*, uuid.*, io.jwt.* ...). A rule that calls one fails to
+// compile, so no rule can reach the network or make output vary between runs.
+func Capabilities() *ast.Capabilities {
+	caps := ast.CapabilitiesForThisVersion()
+	caps.Builtins = slices.DeleteFunc(caps.Builtins, (*ast.Builtin).IsNondeterministic)
+	caps.AllowNet = []string{}
+	return caps
+}
+
+// New compiles the rules of every source once and prepares one query per
+// rule. Errors name the file and line.
+func New(ctx context.Context, sources ...Source) (*Engine, error) {
+	modules := map[string]*ast.Module{}
+	var errs []error
+	for _, src := range sources {
+		if err := parseSource(src, modules); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(false)
+	compiler.Compile(modules)
+	if compiler.Failed() {
+		return nil, compileError(compiler.Errors)
+	}
+	rules, err := collectRules(modules)
+	if err != nil {
+		return nil, err
+	}
+	e := &Engine{rules: rules, byKind: map[string][]*Rule{}}
+	for _, r := range rules {
+		pq, err := rego.New(
+			rego.Compiler(compiler),
+			rego.Query("data."+r.Package+".findings"),
+			rego.Capabilities(Capabilities()),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", r.File, err)
+		}
+		r.query = pq
+		for _, k := range r.Kinds {
+			if k == "*" {
+				e.any = append(e.any, r)
+				continue
+			}
+			e.byKind[k] = append(e.byKind[k], r)
+		}
+	}
+	return e, nil
+}
+
+func parseSource(src Source, modules map[string]*ast.Module) error {
+	var errs []error
+	err := fs.WalkDir(src.FS, src.Dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", display(src, p), err))
+			return nil
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
+			return nil
+		}
+		data, err := fs.ReadFile(src.FS, p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", display(src, p), err))
+			return nil
+		}
+		name := display(src, p)
+		m, err := ast.ParseModuleWithOpts(name, string(data), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+		if err != nil {
+			errs = append(errs, err)
+			return nil
+		}
+		if !src.Builtin && strings.HasPrefix(m.Package.Path.String(), "data.perimeter.lib") {
+			errs = append(errs, fmt.Errorf("%s:%d: package %s is reserved for perimeter's built-in library", name, m.Package.Location.Row, m.Package.Path))
+			return nil
+		}
+		modules[name] = m
+		return nil
+	})
+	if err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+func display(src Source, p string) string {
+	if src.Builtin {
+		return path.Join("builtin-rules", p)
+	}
+	if src.Display != "" {
+		return path.Join(src.Display, p)
+	}
+	return p
+}
+
+func compileError(errs ast.Errors) error {
+	var out []error
+	for _, e := range errs {
+		msg := e.Message
+		if strings.Contains(msg, "undefined function") {
+			msg += " (perimeter rules run offline: network and non-deterministic builtins such as http.send, net.lookup_ip_addr, time.now_ns, rand.intn and uuid.rfc4122 are not available)"
+		}
+		if e.Location != nil {
+			out = append(out, fmt.Errorf("%s:%d: %s", e.Location.File, e.Location.Row, msg))
+		} else {
+			out = append(out, errors.New(msg))
+		}
+	}
+	return errors.Join(out...)
+}
+
+// Rules returns the compiled rules, sorted by ID.
+func (e *Engine) Rules() []*Rule { return e.rules }
+
+// rulesFor returns the rules that apply to a resource kind.
+func (e *Engine) rulesFor(kind string) []*Rule {
+	if len(e.any) == 0 {
+		return e.byKind[kind]
+	}
+	return append(slices.Clone(e.byKind[kind]), e.any...)
+}
+
+// Evaluate judges every resource, in parallel, and returns the findings in
+// a deterministic order plus the problems met (a rule that failed on a
+// resource, a panic), each naming the resource. A failure on one resource
+// never hides the findings of another.
+func (e *Engine) Evaluate(ctx context.Context, zone Zone, resources []loaders.Resource) ([]Finding, loaders.Diagnostics) {
+	type result struct {
+		findings []Finding
+		diags    loaders.Diagnostics
+	}
+	results := make([]result, len(resources))
+	zoneValue := zoneTerm(zone)
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(resources))) {
+		wg.Go(func() {
+			for i := range work {
+				results[i].findings, results[i].diags = e.evaluateOne(ctx, zoneValue, &resources[i])
+			}
+		})
+	}
+	for i := range resources {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+
+	var (
+		findings []Finding
+		diags    loaders.Diagnostics
+	)
+	for _, r := range results {
+		findings = append(findings, r.findings...)
+		diags = append(diags, r.diags...)
+	}
+	SortFindings(findings)
+	diags.Sort()
+	return findings, diags
+}
+
+func (e *Engine) evaluateOne(ctx context.Context, zone *ast.Term, res *loaders.Resource) (out []Finding, diags loaders.Diagnostics) {
+	defer func() {
+		if p := recover(); p != nil {
+			diags.Errorf(res.DeclRange, "internal error judging %s: %v (stack hash %s); please report it", res.Address, p, stackHash(debug.Stack()))
+		}
+	}()
+	rules := e.rulesFor(res.Kind)
+	diags = append(diags, problemDiagnostics(res)...)
+	if len(rules) == 0 {
+		return nil, diags
+	}
+	input := inputValue(zone, res)
+	for _, r := range rules {
+		rs, err := r.query.Eval(ctx, rego.EvalParsedInput(input))
+		if err != nil {
+			diags.Errorf(res.DeclRange, "rule %s failed on %s: %v", r.ID, res.Address, err)
+			continue
+		}
+		found, err := decodeFindings(rs, r, res)
+		if err != nil {
+			diags.Errorf(res.DeclRange, "rule %s returned a malformed finding for %s: %v", r.ID, res.Address, err)
+		}
+		out = append(out, found...)
+	}
+	return out, diags
+}
+
+// problemDiagnostics reports grammar problems of policies that still parsed
+// (unknown elements, a misspelt Effect) as warnings: AWS would reject such a
+// policy, so the user should hear of it even when nothing is exposed.
+// Unreadable policies become unresolved findings in the rules instead.
+func problemDiagnostics(res *loaders.Resource) loaders.Diagnostics {
+	var diags loaders.Diagnostics
+	for _, d := range res.Documents {
+		if d.Policy == nil || len(d.Policy.Statements) == 0 {
+			continue
+		}
+		for _, p := range d.Policy.Problems {
+			diags.Warnf(p.Range.Or(d.Range), "%s %s: %s", res.Address, d.Attribute, p.Message)
+		}
+	}
+	return diags
+}

@@ -1,0 +1,84 @@
+package rules
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+func TestBuiltinRulesCompileWithMetadata(t *testing.T) {
+	e, err := New(context.Background(), Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(e.Rules()) < 6 {
+		t.Fatalf("got %d rules", len(e.Rules()))
+	}
+	for _, r := range e.Rules() {
+		if r.Description == "" || r.Remediation == "" || len(r.ResourceTypes) == 0 {
+			t.Errorf("%s (%s): built-in rules need description, remediation and resource_types", r.ID, r.File)
+		}
+		if !r.Builtin {
+			t.Errorf("%s not marked built-in", r.ID)
+		}
+	}
+}
+
+func TestCustomRuleErrors(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{
+			name: "network builtin is not available",
+			src: `# METADATA
+# title: t
+# custom: {id: X1, severity: low, kinds: ["*"]}
+package perimeter.rules.net
+findings contains f if { http.send({"method": "GET", "url": "http://example.com"}); f := {} }
+`,
+			want: "net.rego:5: undefined function http.send (perimeter rules run offline",
+		},
+		{
+			name: "time is not available",
+			src: `# METADATA
+# title: t
+# custom: {id: X1, severity: low, kinds: ["*"]}
+package perimeter.rules.clock
+findings contains f if { time.now_ns() > 0; f := {} }
+`,
+			want: "undefined function time.now_ns",
+		},
+		{
+			name: "no metadata",
+			src:  "package perimeter.rules.bare\nfindings contains 1 if { true }\n",
+			want: "bare.rego:1: package perimeter.rules.bare has no # METADATA block",
+		},
+		{
+			name: "metadata without id and severity",
+			src:  "# METADATA\n# title: t\n# custom: {kinds: [\"*\"]}\npackage perimeter.rules.half\nfindings contains 1 if { true }\n",
+			want: "half.rego:4: rule package perimeter.rules.half lacks custom.id",
+		},
+		{
+			name: "duplicate id",
+			src:  "# METADATA\n# title: t\n# custom: {id: PERIM001, severity: low, kinds: [\"*\"]}\npackage perimeter.rules.dup\nfindings contains 1 if { true }\n",
+			want: "rule ID PERIM001 is already used",
+		},
+		{
+			name: "library package is reserved",
+			src:  "package perimeter.lib.grants\nx := 1\n",
+			want: "is reserved for perimeter's built-in library",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name := strings.Fields(strings.SplitN(tt.src, "package perimeter.", 2)[1])[0]
+			name = name[strings.LastIndex(name, ".")+1:] + ".rego"
+			src := Source{FS: fstest.MapFS{name: {Data: []byte(tt.src)}}, Dir: ".", Display: "custom"}
+			_, err := New(context.Background(), Builtin(), src)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}

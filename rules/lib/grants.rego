@@ -1,0 +1,525 @@
+# METADATA
+# title: Grants that leave the zone of trust
+# description: |
+#   The shared judgement behind every built-in rule: for each Allow statement
+#   of each policy document of input.resource, and each principal it names,
+#   decide whether the grant reaches outside the zone of trust, and how:
+#   "public" (anyone), "external" (specific principals outside the zone, or
+#   "*" narrowed by a condition that does not bring it inside), or
+#   "unresolved" (a principal or deciding condition that cannot be known
+#   offline). docs/semantics.md is the contract this file implements.
+package perimeter.lib.grants
+
+# ---------------------------------------------------------------------------
+# The zone of trust.
+
+zone := input.zone
+
+org_id := object.get(zone, "org_id", "")
+
+# in_zone_account holds for the accounts of the zone, and for the own-account
+# placeholder that the loaders use when no account was declared.
+in_zone_account(a) if a == zone.own_account
+
+in_zone_account("self")
+
+in_zone_account(a) if a in zone.accounts
+
+# ---------------------------------------------------------------------------
+# Condition keys that can confine a grant (IAM User Guide, "AWS global
+# condition context keys"; S3 User Guide, "The meaning of public"). The kind
+# says how a value is compared with the zone.
+
+zone_keys := {
+	"aws:principalaccount": "account",
+	"aws:sourceaccount": "account",
+	"aws:sourceowner": "account",
+	"kms:calleraccount": "account",
+	"s3:dataaccesspointaccount": "account",
+	"aws:principalarn": "arn",
+	"aws:sourcearn": "arn",
+	"s3:dataaccesspointarn": "arn",
+	"aws:principalorgid": "org",
+	"aws:sourceorgid": "org",
+	"aws:principalorgpaths": "orgpath",
+	"aws:sourceorgpaths": "orgpath",
+}
+
+# Keys that narrow who can use a grant without tying it to accounts: S3
+# calls a policy limited to fixed values of these "not public", but the
+# principals are still outside the zone.
+narrowing_keys := {
+	"aws:sourceip",
+	"aws:sourcevpc",
+	"aws:sourcevpce",
+	"aws:vpcsourceip",
+	"aws:userid",
+	"s3:x-amz-server-side-encryption-aws-kms-key-id",
+}
+
+positive_ops := {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress"}
+
+negated_ops := {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NotIpAddress"}
+
+# A condition limits an Allow only if every request that passes it carries the
+# key with a listed value: a positive operator, no IfExists (a request
+# without the key passes an ...IfExists test), and no ForAllValues (which is
+# vacuously true when the key is absent).
+limits(c) if {
+	c.base in positive_ops
+	not c.if_exists
+	c.qualifier != "ForAllValues"
+}
+
+fixed(v) if {
+	not contains(v, "*")
+	not contains(v, "?")
+	not contains(v, "${")
+}
+
+arn_account(v) := parts[4] if {
+	parts := split(v, ":")
+	count(parts) >= 6
+}
+
+value_in_zone("account", v) if in_zone_account(v)
+
+value_in_zone("arn", v) if {
+	a := arn_account(v)
+	fixed(a)
+	in_zone_account(a)
+}
+
+value_in_zone("org", v) if {
+	org_id != ""
+	v == org_id
+}
+
+value_in_zone("orgpath", v) if {
+	org_id != ""
+	startswith(v, concat("", [org_id, "/"]))
+}
+
+# A zone-key condition confining the statement to the zone: every value it
+# accepts is inside.
+confines_to_zone(c) if {
+	kind := zone_keys[c.key]
+	limits(c)
+	not c.unknown
+	count(c.values) > 0
+	every v in c.values {
+		value_in_zone(kind, v)
+	}
+}
+
+# Service-only grants: the request must come from an AWS service principal.
+service_only(st) if {
+	some c in st.conditions
+	c.key == "aws:principalisawsservice"
+	c.base == "Bool"
+	not c.if_exists
+	c.values == ["true"]
+}
+
+service_only(st) if {
+	some c in st.conditions
+	c.key == "aws:principalservicename"
+	limits(c)
+	not c.unknown
+	count(c.values) > 0
+}
+
+# Conditions that would decide the verdict but cannot be read offline.
+undecided_condition(c) := c.reason if {
+	c.unknown
+	not c.negated
+	deciding_key(c)
+}
+
+deciding_key(c) if zone_keys[c.key]
+
+deciding_key(c) if c.key in narrowing_keys
+
+deciding_key(c) if c.key == "" # the whole Condition element is unknown
+
+# Zone-key conditions that confine the grant to principals outside the zone.
+outsider_values(st) := {v |
+	some c in st.conditions
+	kind := zone_keys[c.key]
+	limits(c)
+	not c.unknown
+	some v in c.values
+	not value_in_zone(kind, v)
+}
+
+confined_to_outsiders(st) if {
+	some c in st.conditions
+	zone_keys[c.key]
+	limits(c)
+	not c.unknown
+	count(c.values) > 0
+}
+
+# A narrowing condition with fixed values (S3's test for "not public").
+narrowed(st) := c if {
+	some c in st.conditions
+	c.key in narrowing_keys
+	limits(c)
+	not c.unknown
+	count(c.values) > 0
+	every v in c.values {
+		fixed(v)
+		not broad_cidr(c.key, v)
+	}
+}
+
+# A CIDR wider than /8 (IPv4) or /32 (IPv6) lets in a large part of the
+# Internet; such a condition does not make a grant non-public.
+broad_cidr("aws:sourceip", v) if {
+	[_, bits] := split(v, "/")
+	not contains(v, ":")
+	to_number(bits) < 8
+}
+
+broad_cidr("aws:sourceip", v) if {
+	[_, bits] := split(v, "/")
+	contains(v, ":")
+	to_number(bits) < 32
+}
+
+# ---------------------------------------------------------------------------
+# Deny statements that take the grant back from everyone outside the zone:
+# Deny "*" with StringNotEquals aws:PrincipalOrgID <org> (and the like), or
+# an unconditional Deny, covering the allowed actions and resources.
+
+deny_everyone(dst) if {
+	dst.principal_element == "Principal"
+	some p in dst.principals
+	p.kind == "wildcard"
+}
+
+deny_everyone(dst) if dst.principal_element == ""
+
+covers_actions(dst, st) if {
+	not dst.not_action
+	"*" in dst.actions
+}
+
+covers_actions(dst, st) if {
+	not dst.not_action
+	not st.not_action
+	st.actions_reason == ""
+	count(st.actions) > 0
+	every a in st.actions {
+		some d in dst.actions
+		glob.match(lower(d), [], lower(a))
+	}
+}
+
+covers_resources(dst, st) if {
+	not dst.not_resource
+	"*" in dst.resources
+}
+
+covers_resources(dst, st) if {
+	not dst.not_resource
+	not st.not_resource
+	count(dst.resources) == 0 # a resource policy may leave Resource out: it is the resource itself
+}
+
+covers_resources(dst, st) if {
+	not dst.not_resource
+	not st.not_resource
+	st.resource_reason == ""
+	count(st.resources) > 0
+	every r in st.resources {
+		some d in dst.resources
+		glob.match(lower(d), [], lower(r))
+	}
+}
+
+deny_zone_condition(c) if {
+	kind := zone_keys[c.key]
+	c.base in negated_ops
+	c.qualifier == ""
+	not c.unknown
+	count(c.values) > 0
+	every v in c.values {
+		value_in_zone(kind, v)
+	}
+}
+
+# Conditions that may sit beside the zone condition in such a Deny without
+# shrinking it for principals outside the zone: "and the caller is not an
+# AWS service" (service principals are never reported anyway).
+benign_deny_condition(c) if {
+	c.key == "aws:principalisawsservice"
+	c.base == "Bool"
+	c.values == ["false"]
+}
+
+taken_back(st, doc) if {
+	some dst in doc.statements
+	dst.effect == "Deny"
+	deny_everyone(dst)
+	covers_actions(dst, st)
+	covers_resources(dst, st)
+	count(dst.conditions) == 0
+}
+
+taken_back(st, doc) if {
+	some dst in doc.statements
+	dst.effect == "Deny"
+	deny_everyone(dst)
+	covers_actions(dst, st)
+	covers_resources(dst, st)
+	some c in dst.conditions
+	deny_zone_condition(c)
+	every other in dst.conditions {
+		ok_beside_zone_condition(other)
+	}
+}
+
+ok_beside_zone_condition(c) if deny_zone_condition(c)
+
+ok_beside_zone_condition(c) if benign_deny_condition(c)
+
+# Deny with NotPrincipal listing only principals inside the zone: everyone
+# else is denied.
+taken_back(st, doc) if {
+	some dst in doc.statements
+	dst.effect == "Deny"
+	dst.principal_element == "NotPrincipal"
+	count(dst.conditions) == 0
+	covers_actions(dst, st)
+	covers_resources(dst, st)
+	every p in dst.principals {
+		inside_principal(p)
+	}
+}
+
+inside_principal(p) if {
+	p.kind in {"account", "role", "user", "session", "iam"}
+	in_zone_account(p.account)
+}
+
+inside_principal(p) if p.kind == "service"
+
+# ---------------------------------------------------------------------------
+# Verdicts.
+
+# What a principal is, before conditions: "public", "external",
+# "unresolved", or undefined for principals that never leave the zone.
+base(p) := "unresolved" if p.unknown
+
+else := "public" if p.kind == "wildcard"
+
+else := "external" if {
+	p.kind in {"account", "role", "user", "session", "iam"}
+	not in_zone_account(p.account)
+}
+
+else := "external" if p.kind in {"federated", "canonical-user"}
+
+else := "unresolved" if p.kind in {"unique-id", "invalid"}
+
+base_reason(p) := p.reason if p.unknown
+
+else := sprintf("%s is an IAM unique ID; the principal it stood for is unknown offline", [p.value]) if p.kind == "unique-id"
+
+else := sprintf("%q is not a valid principal (%s); AWS would reject the policy", [p.value, p.reason]) if p.kind == "invalid"
+
+else := ""
+
+# A statement grants access when its effect is Allow, or when its effect is
+# unknown (then every finding it yields is unresolved).
+grants(st) if {
+	not st.unknown
+	st.effect == "Allow"
+}
+
+grants(st) if {
+	not st.unknown
+	st.effect == ""
+	st.effect_reason != ""
+}
+
+# Every principal an Allow statement lets in: the named ones, or with
+# NotPrincipal everyone except those named.
+principals_of(st) := st.principals if st.principal_element == "Principal"
+
+principals_of(st) := [{
+	"type": "*", "value": "*", "kind": "wildcard", "account": "*",
+	"unknown": false, "reason": "", "location": st.principal_location,
+	"not_principal": true,
+}] if st.principal_element == "NotPrincipal"
+
+verdict(st, doc, p) := v if {
+	b := base(p)
+	not confined(st)
+	not service_only(st)
+	not taken_back(st, doc)
+	v := refine(b, st, p)
+}
+
+confined(st) if {
+	some c in st.conditions
+	confines_to_zone(c)
+}
+
+# Unknowns decide first: a principal or a deciding condition that cannot
+# be read makes the grant unresolved.
+refine(b, st, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
+
+else := {"exposure": "unresolved", "reason": st.effect_reason, "accounts": []} if st.effect == ""
+
+else := {"exposure": "unresolved", "reason": r, "accounts": []} if {
+	some c in st.conditions
+	r := undecided_condition(c)
+}
+
+else := {"exposure": "external", "reason": "", "accounts": sort(outsider_values(st))} if confined_to_outsiders(st)
+
+else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": c.written_key} if {
+	b == "public"
+	c := narrowed(st)
+}
+
+else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
+
+accounts_of(p) := [p.account] if {
+	p.account != ""
+	p.account != "*"
+}
+
+else := []
+
+# ---------------------------------------------------------------------------
+# Findings.
+
+findings contains f if {
+	some d, doc in input.resource.documents
+	not doc.unknown
+	some s, st in doc.statements
+	grants(st)
+	some p in principals_of(st)
+	v := verdict(st, doc, p)
+	f := finding(doc, st, p, v)
+}
+
+# A statement that could not be resolved at all.
+findings contains f if {
+	some doc in input.resource.documents
+	not doc.unknown
+	some st in doc.statements
+	st.unknown
+	f := unresolved_finding(doc, st.location, st.reason)
+}
+
+# A document that could not be resolved, or could not be read.
+findings contains f if {
+	some doc in input.resource.documents
+	doc.unknown
+	f := unresolved_finding(doc, doc.location, doc.reason)
+}
+
+findings contains f if {
+	some doc in input.resource.documents
+	not doc.unknown
+	count(doc.statements) == 0
+	some pr in doc.problems
+	f := unresolved_finding(doc, pr.location, pr.message)
+}
+
+unresolved_finding(doc, location, reason) := {
+	"exposure": "unresolved",
+	"severity": "medium",
+	"principal": {"type": "", "value": "", "account": ""},
+	"accounts": [],
+	"actions": [],
+	"not_action": false,
+	"access_levels": [],
+	"conditions": [],
+	"location": location,
+	"attribute": doc.attribute,
+	"reason": reason,
+	"message": sprintf("cannot tell who can reach %s through %s: %s", [subject, doc.attribute, reason]),
+}
+
+finding(doc, st, p, v) := {
+	"exposure": v.exposure,
+	"severity": severity(v.exposure, st.access_levels),
+	"principal": {"type": p.type, "value": p.value, "account": p.account},
+	"accounts": v.accounts,
+	"actions": st.actions,
+	"not_action": st.not_action,
+	"access_levels": st.access_levels,
+	"conditions": [{"operator": c.operator, "key": c.written_key, "values": c.values} | some c in st.conditions],
+	"location": p.location,
+	"attribute": doc.attribute,
+	"reason": v.reason,
+	"message": message(st, p, v),
+}
+
+subject := input.resource.target if input.resource.target != ""
+
+else := input.resource.target_name if input.resource.target_name != ""
+
+else := input.resource.address
+
+who(p, v) := "anyone outside the account except the principals NotPrincipal names" if object.get(p, "not_principal", false)
+
+else := sprintf("anyone (%q)", [p.value]) if p.kind == "wildcard"
+
+else := sprintf("account %s", [p.value]) if p.kind == "account"
+
+else := sprintf("federated identities of %s", [p.value]) if p.kind == "federated"
+
+else := sprintf("S3 canonical user %s", [p.value]) if p.kind == "canonical-user"
+
+else := p.value
+
+what(st) := "every action" if {
+	not st.not_action
+	"*" in st.actions
+}
+
+else := sprintf("every action except %s", [concat(", ", st.actions)]) if st.not_action
+
+else := concat(", ", st.actions) if count(st.actions) <= 4
+
+else := sprintf("%s and %d more actions", [concat(", ", array.slice(st.actions, 0, 3)), count(st.actions) - 3])
+
+message(st, p, v) := sprintf("cannot tell whether %s can %s on %s: %s", [who(p, v), what(st), subject, v.reason]) if v.exposure == "unresolved"
+
+else := sprintf("%s can %s on %s, limited only by %s, which does not confine it to the zone of trust", [who(p, v), what(st), subject, v.narrowed_by]) if v.narrowed_by
+
+else := sprintf("%s can %s on %s: conditions confine it to %s, outside the zone of trust", [who(p, v), what(st), subject, concat(", ", v.accounts)]) if {
+	p.kind == "wildcard"
+	count(v.accounts) > 0
+}
+
+else := sprintf("%s can %s on %s", [who(p, v), what(st), subject]) if v.exposure == "public"
+
+else := sprintf("%s, outside the zone of trust, can %s on %s", [who(p, v), what(st), subject])
+
+# Severity follows what is exposed to whom (README, "Severity").
+writes(levels) if "Write" in levels
+
+writes(levels) if "Permissions management" in levels
+
+writes(levels) if count(levels) == 0 # unknown actions: assume the worst
+
+reads(levels) if "Read" in levels
+
+severity("public", levels) := "critical" if writes(levels)
+
+else := "high"
+
+severity("external", levels) := "high" if writes(levels)
+
+else := "medium" if reads(levels)
+
+else := "low"
+
+severity("unresolved", _) := "medium"

@@ -1,0 +1,352 @@
+package perimeter.lib.grants_test
+
+import data.perimeter.lib.grants
+
+# ---------------------------------------------------------------------------
+# Builders for inputs shaped like docs/input.md.
+
+account_zone := {"accounts": ["111122223333"], "org_id": "", "own_account": "111122223333", "declared": true}
+
+org_zone := {"accounts": ["111122223333"], "org_id": "o-abc123", "own_account": "111122223333", "declared": true}
+
+undeclared_zone := {"accounts": [], "org_id": "", "own_account": "self", "declared": false}
+
+loc(line) := {"file": "main.tf", "line": line, "column": 3, "end_line": line, "end_column": 9}
+
+p(type, value, kind, account) := {
+	"type": type, "value": value, "kind": kind, "account": account,
+	"unknown": false, "reason": "", "location": loc(7),
+}
+
+star := p("*", "*", "wildcard", "*")
+
+aws_star := p("AWS", "*", "wildcard", "*")
+
+own := p("AWS", "arn:aws:iam::111122223333:root", "account", "111122223333")
+
+foreign := p("AWS", "arn:aws:iam::444455556666:role/reader", "role", "444455556666")
+
+service := p("Service", "sns.amazonaws.com", "service", "")
+
+cond(base, key, values) := cond_full(base, "", false, key, values)
+
+cond_full(base, qualifier, if_exists, key, values) := {
+	"operator": base, "base": base, "qualifier": qualifier, "if_exists": if_exists,
+	"negated": base in {"StringNotEquals", "StringNotEqualsIgnoreCase", "StringNotLike", "ArnNotEquals", "ArnNotLike", "NotIpAddress"},
+	"key": lower(key), "written_key": key, "values": values,
+	"unknown": false, "reason": "", "location": loc(9),
+}
+
+unknown_cond(key, reason) := object.union(cond("StringEquals", key, []), {"unknown": true, "reason": reason})
+
+stmt(effect, principals, actions, conditions) := {
+	"index": 0, "sid": "", "effect": effect, "effect_reason": "",
+	"principal_element": "Principal", "principal_location": loc(6), "principals": principals,
+	"actions": actions, "not_action": false, "actions_reason": "", "access_levels": ["Read"],
+	"resources": ["*"], "not_resource": false, "resource_reason": "",
+	"conditions": conditions, "unknown": false, "reason": "", "location": loc(5),
+}
+
+allow(principals, conditions) := stmt("Allow", principals, ["s3:GetObject"], conditions)
+
+doc(statements) := {
+	"index": 0, "attribute": "policy", "synthetic": false, "location": loc(4),
+	"unknown": false, "reason": "", "problems": [], "statements": statements,
+}
+
+resource(docs) := {
+	"type": "aws_s3_bucket_policy", "kind": "s3:bucket", "address": "aws_s3_bucket_policy.p",
+	"target": "aws_s3_bucket.b", "target_name": "", "source": "terraform", "location": loc(1),
+	"condition": "", "settings": {}, "documents": docs,
+}
+
+in_zone(zone, statements) := {"zone": zone, "resource": resource([doc(statements)])}
+
+exposures(inp) := {f.exposure | some f in grants.findings with input as inp}
+
+only(inp) := f if {
+	fs := [f | some f in grants.findings with input as inp]
+	count(fs) == 1
+	f := fs[0]
+}
+
+# ---------------------------------------------------------------------------
+# Principals.
+
+test_star_is_public if {
+	f := only(in_zone(account_zone, [allow([star], [])]))
+	f.exposure == "public"
+	f.location.line == 7
+	f.principal.value == "*"
+	f.actions == ["s3:GetObject"]
+	f.message == `anyone ("*") can s3:GetObject on aws_s3_bucket.b`
+}
+
+test_aws_star_is_public if exposures(in_zone(account_zone, [allow([aws_star], [])])) == {"public"}
+
+test_own_account_is_inside if exposures(in_zone(account_zone, [allow([own], [])])) == set()
+
+test_other_declared_account_is_inside if {
+	z := object.union(account_zone, {"accounts": ["111122223333", "444455556666"]})
+	exposures(in_zone(z, [allow([foreign], [])])) == set()
+}
+
+test_foreign_role_is_external if {
+	f := only(in_zone(account_zone, [allow([foreign], [])]))
+	f.exposure == "external"
+	f.accounts == ["444455556666"]
+	f.message == "arn:aws:iam::444455556666:role/reader, outside the zone of trust, can s3:GetObject on aws_s3_bucket.b"
+}
+
+test_service_principal_is_not_reported if exposures(in_zone(account_zone, [allow([service], [])])) == set()
+
+test_federated_is_external if {
+	fed := p("Federated", "arn:aws:iam::111122223333:saml-provider/corp", "federated", "111122223333")
+	exposures(in_zone(account_zone, [allow([fed], [])])) == {"external"}
+}
+
+test_canonical_user_is_external if {
+	cu := p("CanonicalUser", "79a59df900b949e5", "canonical-user", "")
+	exposures(in_zone(account_zone, [allow([cu], [])])) == {"external"}
+}
+
+test_unknown_principal_is_unresolved if {
+	u := object.union(p("AWS", "", "unknown", ""), {"unknown": true, "reason": "var.reader has no value"})
+	f := only(in_zone(account_zone, [allow([u], [])]))
+	f.exposure == "unresolved"
+	f.reason == "var.reader has no value"
+	contains(f.message, "var.reader has no value")
+}
+
+test_invalid_principal_is_unresolved if {
+	bad := object.union(p("AWS", "arn:aws:iam::root", "invalid", ""), {"reason": "not an IAM or STS ARN"})
+	f := only(in_zone(account_zone, [allow([bad], [])]))
+	f.exposure == "unresolved"
+	contains(f.reason, "AWS would reject")
+}
+
+test_undeclared_zone_keeps_own_references_inside if {
+	self_root := p("AWS", "arn:aws:iam::self:root", "account", "self")
+	exposures(in_zone(undeclared_zone, [allow([self_root], [])])) == set()
+	exposures(in_zone(undeclared_zone, [allow([foreign], [])])) == {"external"}
+}
+
+test_not_principal_allow_is_public if {
+	st := object.union(allow([own], []), {"principal_element": "NotPrincipal"})
+	f := only(in_zone(account_zone, [st]))
+	f.exposure == "public"
+	f.location.line == 6
+}
+
+test_deny_grants_nothing if exposures(in_zone(account_zone, [stmt("Deny", [star], ["s3:*"], [])])) == set()
+
+# ---------------------------------------------------------------------------
+# Conditions that confine "*" to the zone.
+
+test_source_account_own_confines if {
+	exposures(in_zone(account_zone, [allow([star], [cond("StringEquals", "aws:SourceAccount", ["111122223333"])])])) == set()
+}
+
+test_principal_arn_like_own_account_confines if {
+	c := cond("ArnLike", "aws:PrincipalArn", ["arn:aws:iam::111122223333:role/*"])
+	exposures(in_zone(account_zone, [allow([star], [c])])) == set()
+}
+
+test_principal_arn_wildcard_account_does_not_confine if {
+	c := cond("ArnLike", "aws:PrincipalArn", ["arn:aws:iam::*:role/admin"])
+	exposures(in_zone(account_zone, [allow([star], [c])])) == {"external"}
+}
+
+test_kms_caller_account_confines if {
+	c := cond("StringEquals", "kms:CallerAccount", ["111122223333"])
+	exposures(in_zone(account_zone, [allow([star], [c])])) == set()
+}
+
+test_org_id_confines_only_in_an_org_zone if {
+	c := cond("StringEquals", "aws:PrincipalOrgID", ["o-abc123"])
+	exposures(in_zone(org_zone, [allow([star], [c])])) == set()
+	f := only(in_zone(account_zone, [allow([star], [c])]))
+	f.exposure == "external"
+	f.accounts == ["o-abc123"]
+}
+
+test_org_paths_under_the_org_confine if {
+	c := cond_full("StringLike", "ForAnyValue", false, "aws:PrincipalOrgPaths", ["o-abc123/r-ab12/ou-ab12-11111111/*"])
+	exposures(in_zone(org_zone, [allow([star], [c])])) == set()
+}
+
+test_foreign_account_named_by_a_condition_is_external if {
+	f := only(in_zone(account_zone, [allow([star], [cond("StringEquals", "aws:SourceAccount", ["444455556666"])])]))
+	f.exposure == "external"
+	f.accounts == ["444455556666"]
+	contains(f.message, "conditions confine it to 444455556666")
+}
+
+test_external_principal_in_the_org_is_inside_an_org_zone if {
+	c := cond("StringEquals", "aws:PrincipalOrgID", ["o-abc123"])
+	exposures(in_zone(org_zone, [allow([foreign], [c])])) == set()
+}
+
+test_negated_operator_does_not_confine if {
+	c := cond("StringNotEquals", "aws:SourceAccount", ["111122223333"])
+	exposures(in_zone(account_zone, [allow([star], [c])])) == {"public"}
+}
+
+test_if_exists_does_not_confine if {
+	c := cond_full("StringEquals", "", true, "aws:SourceAccount", ["111122223333"])
+	exposures(in_zone(account_zone, [allow([star], [c])])) == {"public"}
+}
+
+test_for_all_values_does_not_confine if {
+	c := cond_full("StringEquals", "ForAllValues", false, "aws:PrincipalOrgPaths", ["o-abc123/*"])
+	exposures(in_zone(org_zone, [allow([star], [c])])) == {"public"}
+}
+
+test_service_only_conditions if {
+	c := cond("Bool", "aws:PrincipalIsAWSService", ["true"])
+	exposures(in_zone(account_zone, [allow([star], [c])])) == set()
+}
+
+test_unknown_confining_condition_is_unresolved if {
+	f := only(in_zone(account_zone, [allow([star], [unknown_cond("aws:SourceAccount", "var.acct has no value")])]))
+	f.exposure == "unresolved"
+	f.reason == "var.acct has no value"
+}
+
+test_unknown_unrelated_condition_is_ignored if {
+	exposures(in_zone(account_zone, [allow([star], [unknown_cond("aws:SecureTransport", "var.tls has no value")])])) == {"public"}
+}
+
+# ---------------------------------------------------------------------------
+# Conditions that narrow "*" without confining it (S3's "not public").
+
+test_source_ip_narrows_to_external if {
+	f := only(in_zone(account_zone, [allow([star], [cond("IpAddress", "aws:SourceIp", ["203.0.113.0/24"])])]))
+	f.exposure == "external"
+	contains(f.message, "limited only by aws:SourceIp")
+}
+
+test_broad_cidr_stays_public if {
+	exposures(in_zone(account_zone, [allow([star], [cond("IpAddress", "aws:SourceIp", ["0.0.0.0/1"])])])) == {"public"}
+	exposures(in_zone(account_zone, [allow([star], [cond("IpAddress", "aws:SourceIp", ["::/0"])])])) == {"public"}
+}
+
+test_source_vpce_narrows if {
+	exposures(in_zone(account_zone, [allow([star], [cond("StringEquals", "aws:SourceVpce", ["vpce-1a2b3c4d"])])])) == {"external"}
+}
+
+test_wildcard_vpce_does_not_narrow if {
+	exposures(in_zone(account_zone, [allow([star], [cond("StringLike", "aws:SourceVpce", ["vpce-*"])])])) == {"public"}
+}
+
+test_referer_does_not_narrow if {
+	exposures(in_zone(account_zone, [allow([star], [cond("StringLike", "aws:Referer", ["https://example.com/*"])])])) == {"public"}
+}
+
+# ---------------------------------------------------------------------------
+# Deny statements that take access back.
+
+test_deny_outside_org_confines_allow_star if {
+	deny := stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:PrincipalOrgID", ["o-abc123"])])
+	exposures(in_zone(org_zone, [allow([star], []), deny])) == set()
+}
+
+test_deny_outside_org_with_service_exception_confines if {
+	deny := stmt("Deny", [star], ["*"], [
+		cond("StringNotEqualsIfExists", "aws:PrincipalOrgID", ["o-abc123"]),
+		cond("Bool", "aws:PrincipalIsAWSService", ["false"]),
+	])
+	# StringNotEqualsIfExists parses to base StringNotEquals with if_exists.
+	d := object.union(deny, {"conditions": [
+		cond_full("StringNotEquals", "", true, "aws:PrincipalOrgID", ["o-abc123"]),
+		cond("Bool", "aws:PrincipalIsAWSService", ["false"]),
+	]})
+	exposures(in_zone(org_zone, [allow([star], []), d])) == set()
+}
+
+test_deny_on_fewer_actions_does_not_confine if {
+	deny := stmt("Deny", [star], ["s3:PutObject"], [cond("StringNotEquals", "aws:PrincipalAccount", ["111122223333"])])
+	exposures(in_zone(account_zone, [allow([star], []), deny])) == {"public"}
+}
+
+test_deny_with_extra_condition_does_not_confine if {
+	deny := stmt("Deny", [star], ["s3:*"], [
+		cond("StringNotEquals", "aws:PrincipalAccount", ["111122223333"]),
+		cond("Bool", "aws:SecureTransport", ["false"]),
+	])
+	exposures(in_zone(account_zone, [allow([star], []), deny])) == {"public"}
+}
+
+test_deny_outside_foreign_org_does_not_confine if {
+	deny := stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:PrincipalOrgID", ["o-other"])])
+	exposures(in_zone(org_zone, [allow([star], []), deny])) == {"public"}
+}
+
+test_unconditional_deny_takes_everything_back if {
+	deny := stmt("Deny", [star], ["s3:*"], [])
+	exposures(in_zone(account_zone, [allow([star], []), deny])) == set()
+}
+
+test_deny_not_principal_inside_confines if {
+	deny := object.union(stmt("Deny", [own], ["*"], []), {"principal_element": "NotPrincipal"})
+	exposures(in_zone(account_zone, [allow([star], []), deny])) == set()
+}
+
+test_deny_for_narrower_resources_does_not_confine if {
+	deny := object.union(stmt("Deny", [star], ["s3:*"], []), {"resources": ["arn:aws:s3:::b/private/*"]})
+	exposures(in_zone(account_zone, [allow([star], []), deny])) == {"public"}
+}
+
+# ---------------------------------------------------------------------------
+# Unknown statements and documents.
+
+test_unknown_effect_is_unresolved if {
+	st := object.union(allow([foreign], []), {"effect": "", "effect_reason": "var.effect has no value"})
+	f := only(in_zone(account_zone, [st]))
+	f.exposure == "unresolved"
+	f.reason == "var.effect has no value"
+}
+
+test_unknown_statement_is_unresolved if {
+	st := object.union(allow([], []), {"unknown": true, "reason": "local.extra is known only after apply"})
+	f := only(in_zone(account_zone, [st]))
+	f.exposure == "unresolved"
+	f.location.line == 5
+}
+
+test_unknown_document_is_unresolved if {
+	d := object.union(doc([]), {"unknown": true, "reason": "var.policy has no value"})
+	f := only({"zone": account_zone, "resource": resource([d])})
+	f.exposure == "unresolved"
+	f.location.line == 4
+	f.message == "cannot tell who can reach aws_s3_bucket.b through policy: var.policy has no value"
+}
+
+test_unreadable_document_is_unresolved if {
+	d := object.union(doc([]), {"problems": [{"message": "policy is not valid JSON: 3:1: unexpected end of input", "location": loc(3)}]})
+	f := only({"zone": account_zone, "resource": resource([d])})
+	f.exposure == "unresolved"
+	f.location.line == 3
+}
+
+test_empty_document_grants_nothing if exposures({"zone": account_zone, "resource": resource([doc([])])}) == set()
+
+# ---------------------------------------------------------------------------
+# Severity.
+
+test_severity_by_exposure_and_access_level if {
+	write := object.union(allow([star], []), {"access_levels": ["Write"]})
+	only(in_zone(account_zone, [write])).severity == "critical"
+	only(in_zone(account_zone, [allow([star], [])])).severity == "high"
+	only(in_zone(account_zone, [allow([foreign], [])])).severity == "medium"
+	perms := object.union(allow([foreign], []), {"access_levels": ["Permissions management", "Write"]})
+	only(in_zone(account_zone, [perms])).severity == "high"
+	list := object.union(allow([foreign], []), {"access_levels": ["List"]})
+	only(in_zone(account_zone, [list])).severity == "low"
+}
+
+test_many_actions_are_summarised if {
+	st := object.union(allow([star], []), {"actions": ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "s3:GetBucketAcl"]})
+	f := only(in_zone(account_zone, [st]))
+	contains(f.message, "s3:GetObject, s3:PutObject, s3:ListBucket and 2 more actions")
+}
