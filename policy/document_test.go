@@ -79,7 +79,7 @@ func TestParseQuirkyForms(t *testing.T) {
 		{
 			name:     "unknown elements are problems",
 			src:      `{"Statment": [], "Statement": [{"Effect": "allow", "Actions": "s3:*", "Principal": "111122223333"}]}`, //nolint:misspell // the misspelt element is the point of the test
-			problems: 4, // the misspelt Statement, "allow", Actions, a bare principal string
+			problems: 4,                                                                                                      // the misspelt Statement, "allow", Actions, a bare principal string
 			principals: []string{
 				"AWS:111122223333=account/111122223333",
 			},

@@ -1,0 +1,152 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/pflag"
+
+	"github.com/perimeter-iac/perimeter/rules"
+)
+
+// Exit codes.
+const (
+	exitClean    = 0 // no findings
+	exitFindings = 1 // findings at or above the failure threshold
+	exitError    = 2 // an error prevented part of the analysis, or bad usage
+)
+
+// env is the process around run: the only place perimeter touches stdout,
+// stderr and the environment, so tests can drive run() in-process.
+type env struct {
+	stdout, stderr io.Writer
+	getenv         func(string) string
+	environ        func() []string
+	// isTerminal reports whether stdout is a terminal (for colour); nil
+	// means "ask the OS about os.Stdout".
+	isTerminal func() bool
+}
+
+// version is set at build time with -ldflags "-X main.version=..."; a
+// `go install` build reports its module version instead.
+var version = ""
+
+func toolVersion() string {
+	if version != "" {
+		return version
+	}
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" && bi.Main.Version != "(devel)" {
+		return bi.Main.Version
+	}
+	return "dev"
+}
+
+const usage = `perimeter finds every grant in Terraform and CloudFormation that lets a principal
+outside your zone of trust reach a resource, before it is deployed.
+
+Usage:
+  perimeter scan [flags] [PATH...]   scan files and directories (default ".")
+  perimeter rules [--rules DIR]      list the rules
+  perimeter version                  print the version
+
+Run "perimeter scan --help" for the scan flags.
+`
+
+func run(ctx context.Context, args []string, e env) int {
+	if len(args) == 0 {
+		fmt.Fprint(e.stderr, usage)
+		return exitError
+	}
+	switch args[0] {
+	case "scan":
+		return runScan(ctx, args[1:], e)
+	case "rules":
+		return runRules(ctx, args[1:], e)
+	case "version", "--version":
+		fmt.Fprintf(e.stdout, "perimeter %s\n", toolVersion())
+		return exitClean
+	case "help", "-h", "--help":
+		fmt.Fprint(e.stdout, usage)
+		return exitClean
+	default:
+		fmt.Fprintf(e.stderr, "perimeter: unknown command %q\n\n%s", args[0], usage)
+		return exitError
+	}
+}
+
+// parseFlags parses a subcommand's flags, printing help on --help.
+func parseFlags(fs *pflag.FlagSet, args []string, e env) (ok bool, code int) {
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, pflag.ErrHelp) {
+			fs.SetOutput(e.stdout)
+			fs.PrintDefaults()
+			return false, exitClean
+		}
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return false, exitError
+	}
+	return true, 0
+}
+
+func runRules(ctx context.Context, args []string, e env) int {
+	fs := pflag.NewFlagSet("perimeter rules", pflag.ContinueOnError)
+	ruleDirs := fs.StringArray("rules", nil, "also load custom rules from this directory (repeatable)")
+	format := fs.String("format", "text", "output format: text or json")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: perimeter rules [flags]\n\nFlags:\n%s", fs.FlagUsages())
+	}
+	if ok, code := parseFlags(fs, args, e); !ok {
+		return code
+	}
+	engine, err := newEngine(ctx, *ruleDirs)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return exitError
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(engine.Rules()); err != nil {
+			fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+			return exitError
+		}
+	case "text":
+		tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "ID\tSEVERITY\tRESOURCE TYPES\tDESCRIPTION")
+		for _, r := range engine.Rules() {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r.ID, r.Severity, strings.Join(r.ResourceTypes, ", "), r.Title)
+		}
+		if err := tw.Flush(); err != nil {
+			return exitError
+		}
+	default:
+		fmt.Fprintf(e.stderr, "perimeter: unknown format %q (valid: json, text)\n", *format)
+		return exitError
+	}
+	return exitClean
+}
+
+// newEngine compiles the built-in rules plus the rules in dirs.
+func newEngine(ctx context.Context, dirs []string) (*rules.Engine, error) {
+	sources := []rules.Source{rules.Builtin()}
+	for _, d := range dirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, fmt.Errorf("--rules %s: %w", d, err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("--rules %s: not a directory", d)
+		}
+		sources = append(sources, rules.Source{FS: os.DirFS(d), Dir: ".", Display: d})
+	}
+	return rules.New(ctx, sources...)
+}

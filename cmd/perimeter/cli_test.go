@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI drives run() in-process the way a shell would.
+func runCLI(t *testing.T, environ []string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	getenv := func(k string) string {
+		for _, kv := range environ {
+			if name, v, ok := strings.Cut(kv, "="); ok && name == k {
+				return v
+			}
+		}
+		return ""
+	}
+	code = run(context.Background(), args, env{stdout: &out, stderr: &errOut, getenv: getenv, environ: func() []string { return environ }})
+	return out.String(), errOut.String(), code
+}
+
+func TestUsageErrors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no command", nil, "Usage:"},
+		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
+		{"bad account", []string{"scan", "--account", "12345", dir}, `account "12345" is not a 12-digit AWS account ID`},
+		{"bad org", []string{"scan", "--org-id", "org-1", dir}, `organization ID "org-1" is not of the form o-xxxxxxxxxx`},
+		{"unknown format", []string{"scan", "--format", "xml", dir}, `unknown format "xml" (valid: json, text)`},
+		{"two formats to stdout", []string{"scan", "--format", "text", "--format", "json", dir}, "both write to standard output"},
+		{"bad var", []string{"scan", "--var", "novalue", dir}, `--var "novalue": want NAME=VALUE`},
+		{"bad parameter", []string{"scan", "--parameter", "=x", dir}, `--parameter "=x": want KEY=VALUE`},
+		{"unknown flag", []string{"scan", "--frob"}, "unknown flag: --frob"},
+		{"missing rules dir", []string{"scan", "--rules", filepath.Join(dir, "nope"), dir}, "--rules"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runCLI(t, nil, tt.args...)
+			if code != exitError {
+				t.Errorf("exit code = %d, want %d", code, exitError)
+			}
+			if !strings.Contains(stderr, tt.want) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr, tt.want)
+			}
+		})
+	}
+}
+
+func TestConfigUnknownKeyNamesTheLine(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ConfigName), []byte("accounts: [\"111122223333\"]\naccount_ids: [1]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := runCLI(t, nil, "scan", dir)
+	if code != exitError || !strings.Contains(stderr, "line 2: field account_ids not found") {
+		t.Fatalf("code %d, stderr %q", code, stderr)
+	}
+}
+
+func TestConfigSetsTheZoneAndFlagsOverrideIt(t *testing.T) {
+	dir := t.TempDir()
+	cfg := "accounts: [\"111122223333\", \"444455556666\"]\norg_id: o-abcdefghij\nvars:\n  b: \"2\"\n  a: \"1\"\nparameters:\n  P: x\n"
+	if err := os.WriteFile(filepath.Join(dir, ConfigName), []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sub := filepath.Join(dir, "infra", "app")
+	if err := os.MkdirAll(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	e := env{getenv: func(string) string { return "" }, environ: func() []string { return []string{"TF_VAR_region=eu-west-1", "HOME=/root"} }}
+
+	s, err := settingsFrom(&scanFlags{}, []string{sub}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.zone.Accounts, ","); got != "111122223333,444455556666" || s.zone.OrgID != "o-abcdefghij" || !s.zone.Declared {
+		t.Errorf("zone from config = %+v", s.zone)
+	}
+	if s.opts.OwnAccount != "111122223333" {
+		t.Errorf("own account = %q", s.opts.OwnAccount)
+	}
+	if len(s.opts.Vars) != 2 || s.opts.Vars[0].Name != "a" || s.opts.Parameters["P"] != "x" || s.opts.EnvVars["region"] != "eu-west-1" {
+		t.Errorf("options = %+v", s.opts)
+	}
+
+	s, err = settingsFrom(&scanFlags{accounts: []string{"999988887777"}, orgID: "o-zyxwvutsrq", parameters: []string{"P=y"}}, []string{sub}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(s.zone.Accounts, ","); got != "999988887777" || s.zone.OrgID != "o-zyxwvutsrq" || s.opts.Parameters["P"] != "y" {
+		t.Errorf("flags did not override the config: %+v %+v", s.zone, s.opts.Parameters)
+	}
+
+	s, err = settingsFrom(&scanFlags{noConfig: true}, []string{sub}, e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.zone.Declared || s.opts.OwnAccount != "self" {
+		t.Errorf("--no-config still declared a zone: %+v", s.zone)
+	}
+}
+
+func TestRulesCommand(t *testing.T) {
+	stdout, stderr, code := runCLI(t, nil, "rules")
+	if code != exitClean {
+		t.Fatalf("code %d: %s", code, stderr)
+	}
+	for _, want := range []string{"PERIM001", "aws_s3_bucket_policy", "AWS::SQS::QueuePolicy", "IAM role assumable"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("rules output lacks %q:\n%s", want, stdout)
+		}
+	}
+}

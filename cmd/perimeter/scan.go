@@ -1,0 +1,405 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"maps"
+	"os"
+	"regexp"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/report"
+	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/rules"
+)
+
+// scanFlags are the flags of `perimeter scan`; the README lists each.
+type scanFlags struct {
+	accounts    []string
+	orgID       string
+	config      string
+	noConfig    bool
+	vars        []string
+	varFiles    []string
+	workspace   string
+	parameters  []string
+	formats     []string
+	output      string
+	ruleDirs    []string
+	partition   string
+	region      string
+	maxFileSize int64
+	stats       bool
+	noColor     bool
+}
+
+func (f *scanFlags) register(fs *pflag.FlagSet) {
+	fs.StringSliceVar(&f.accounts, "account", nil, "an account of the zone of trust (repeatable or comma-separated); the first is the account the templates deploy to")
+	fs.StringVar(&f.orgID, "org-id", "", "widen the zone of trust to this AWS Organization (o-...)")
+	fs.StringVar(&f.config, "config", "", "read this config file instead of looking for "+ConfigName)
+	fs.BoolVar(&f.noConfig, "no-config", false, "do not read "+ConfigName)
+	fs.StringArrayVar(&f.vars, "var", nil, "Terraform root module variable NAME=VALUE (repeatable)")
+	fs.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables file applied to root modules (repeatable)")
+	fs.StringVar(&f.workspace, "workspace", "", `Terraform workspace name for terraform.workspace (default "default")`)
+	fs.StringArrayVar(&f.parameters, "parameter", nil, "CloudFormation parameter override KEY=VALUE (repeatable)")
+	fs.StringArrayVar(&f.formats, "format", nil, "output format, optionally to a file: text, json, or NAME=FILE (repeatable; default text)")
+	fs.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
+	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "also load custom Rego rules from this directory (repeatable)")
+	fs.StringVar(&f.partition, "partition", "", `AWS partition for ARNs the configuration leaves open (default "aws")`)
+	fs.StringVar(&f.region, "region", "", "AWS region for ARNs the configuration leaves open (default: the provider's, else any region)")
+	fs.Int64Var(&f.maxFileSize, "max-file-size", loaders.DefaultMaxFileSize, "skip (and report) files larger than this many bytes")
+	fs.BoolVar(&f.stats, "stats", false, "print counts and the time of each stage to standard error")
+	fs.BoolVar(&f.noColor, "no-color", false, "never colour text output (NO_COLOR is honoured too)")
+}
+
+var (
+	accountPattern = regexp.MustCompile(`^\d{12}$`)
+	orgPattern     = regexp.MustCompile(`^o-[a-z0-9]{10,32}$`)
+)
+
+// scanSettings is the merge of config file and flags.
+type scanSettings struct {
+	zone       rules.Zone
+	opts       loaders.Options
+	ruleDirs   []string
+	configPath string
+}
+
+func settingsFrom(f *scanFlags, paths []string, e env) (*scanSettings, error) {
+	cfg, err := configFor(f, paths)
+	if err != nil {
+		return nil, err
+	}
+	s := &scanSettings{configPath: cfg.path}
+	if s.zone, err = zoneFrom(f, cfg); err != nil {
+		return nil, err
+	}
+	if s.opts, err = loaderOptionsFrom(f, cfg, paths, e); err != nil {
+		return nil, err
+	}
+	s.opts.OwnAccount = s.zone.OwnAccount()
+	s.ruleDirs = append(slices.Clone(cfg.Rules), f.ruleDirs...)
+	return s, nil
+}
+
+// configFor reads --config, or the .perimeter.yml above the first path.
+func configFor(f *scanFlags, paths []string) (*Config, error) {
+	switch {
+	case f.noConfig:
+		return &Config{}, nil
+	case f.config != "":
+		return loadConfig(f.config)
+	}
+	if p, ok := findConfig(paths[0]); ok {
+		return loadConfig(p)
+	}
+	return &Config{}, nil
+}
+
+func zoneFrom(f *scanFlags, cfg *Config) (rules.Zone, error) {
+	var z rules.Zone
+	accounts := cfg.Accounts
+	if len(f.accounts) > 0 {
+		accounts = f.accounts
+	}
+	for _, a := range accounts {
+		a = strings.TrimSpace(a)
+		if !accountPattern.MatchString(a) {
+			return z, fmt.Errorf("account %q is not a 12-digit AWS account ID", a)
+		}
+		if !slices.Contains(z.Accounts, a) {
+			z.Accounts = append(z.Accounts, a)
+		}
+	}
+	z.OrgID = firstNonEmpty(f.orgID, cfg.OrgID)
+	if z.OrgID != "" && !orgPattern.MatchString(z.OrgID) {
+		return z, fmt.Errorf("organization ID %q is not of the form o-xxxxxxxxxx", z.OrgID)
+	}
+	z.Declared = len(z.Accounts) > 0 || z.OrgID != ""
+	return z, nil
+}
+
+func loaderOptionsFrom(f *scanFlags, cfg *Config, paths []string, e env) (loaders.Options, error) {
+	opts := loaders.Options{
+		Partition:  firstNonEmpty(f.partition, cfg.Partition, "aws"),
+		Region:     firstNonEmpty(f.region, cfg.Region),
+		Workspace:  firstNonEmpty(f.workspace, e.getenv("TF_WORKSPACE")),
+		Parameters: maps.Clone(cfg.Parameters),
+		EnvVars:    map[string]string{},
+		Roots:      paths,
+		VarFiles:   append(slices.Clone(cfg.VarFiles), f.varFiles...),
+	}
+	if opts.Parameters == nil {
+		opts.Parameters = map[string]string{}
+	}
+	for _, k := range slices.Sorted(maps.Keys(cfg.Vars)) {
+		opts.Vars = append(opts.Vars, loaders.Var{Name: k, Value: cfg.Vars[k]})
+	}
+	for _, v := range f.vars {
+		name, value, ok := strings.Cut(v, "=")
+		if !ok || name == "" {
+			return opts, fmt.Errorf("--var %q: want NAME=VALUE", v)
+		}
+		opts.Vars = append(opts.Vars, loaders.Var{Name: name, Value: value})
+	}
+	for _, p := range f.parameters {
+		k, v, ok := strings.Cut(p, "=")
+		if !ok || k == "" {
+			return opts, fmt.Errorf("--parameter %q: want KEY=VALUE", p)
+		}
+		opts.Parameters[k] = v
+	}
+	for _, kv := range e.environ() {
+		if name, value, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(name, "TF_VAR_") {
+			opts.EnvVars[strings.TrimPrefix(name, "TF_VAR_")] = value
+		}
+	}
+	return opts, nil
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// destination is one --format entry.
+type destination struct {
+	format string
+	writer report.Writer
+	file   string // "" = standard output (or --output)
+}
+
+func parseFormats(specs []string, output string) ([]destination, error) {
+	if len(specs) == 0 {
+		specs = []string{"text"}
+	}
+	var dests []destination
+	seen := map[string]string{}
+	for _, spec := range specs {
+		name, file, _ := strings.Cut(spec, "=")
+		w, err := report.Lookup(name)
+		if err != nil {
+			return nil, err
+		}
+		if file == "" {
+			file = output
+		}
+		key := file
+		if key == "" {
+			key = "standard output"
+		}
+		if other, dup := seen[key]; dup {
+			return nil, fmt.Errorf("--format %s and --format %s both write to %s; give one of them a file (NAME=FILE)", other, name, key)
+		}
+		seen[key] = name
+		dests = append(dests, destination{format: name, writer: w, file: file})
+	}
+	return dests, nil
+}
+
+func runScan(ctx context.Context, args []string, e env) int {
+	var f scanFlags
+	fs := pflag.NewFlagSet("perimeter scan", pflag.ContinueOnError)
+	f.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: perimeter scan [flags] [PATH...]\n\nFlags:\n%s", fs.FlagUsages())
+	}
+	if ok, code := parseFlags(fs, args, e); !ok {
+		return code
+	}
+	paths := fs.Args()
+	if len(paths) == 0 {
+		paths = []string{"."}
+	}
+	settings, err := settingsFrom(&f, paths, e)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return exitError
+	}
+	dests, err := parseFormats(f.formats, f.output)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return exitError
+	}
+
+	timer := newStageTimer()
+	engine, err := newEngine(ctx, settings.ruleDirs)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return exitError
+	}
+	timer.done("compile rules")
+
+	rep := scan(ctx, engine, paths, settings, f.maxFileSize, timer)
+
+	color := !f.noColor && e.getenv("NO_COLOR") == "" && isTerminal(e)
+	for _, d := range dests {
+		if err := writeReport(d, rep, color && d.file == "", e.stdout); err != nil {
+			fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+			return exitError
+		}
+	}
+	timer.done("output")
+	if f.stats {
+		timer.print(e.stderr, rep)
+	}
+
+	switch {
+	case rep.Errors.HasErrors():
+		return exitError
+	case len(rep.Findings) > 0:
+		return exitFindings
+	default:
+		return exitClean
+	}
+}
+
+func writeReport(d destination, rep *report.Report, color bool, stdout io.Writer) error {
+	if d.file == "" {
+		return d.writer(stdout, rep, report.Options{Color: color})
+	}
+	out, err := os.Create(d.file)
+	if err != nil {
+		return err
+	}
+	if err := d.writer(out, rep, report.Options{}); err != nil {
+		_ = out.Close()
+		return fmt.Errorf("%s: %w", d.file, err)
+	}
+	return out.Close()
+}
+
+func isTerminal(e env) bool {
+	if e.isTerminal != nil {
+		return e.isTerminal()
+	}
+	if e.stdout != os.Stdout {
+		return false
+	}
+	st, err := os.Stdout.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// allLoaders is the explicit wiring of the input languages, in the order
+// they are offered each file.
+func allLoaders() []loaders.Loader {
+	return []loaders.Loader{}
+}
+
+// scan runs discovery, loading and judgement.
+func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSettings, maxFileSize int64, timer *stageTimer) *report.Report {
+	files, diags := loaders.Discover(paths, loaders.DiscoverOptions{MaxFileSize: maxFileSize})
+	timer.done("discover")
+
+	ls := allLoaders()
+	claimed := make([][]loaders.File, len(ls))
+	for _, file := range files {
+		for i, l := range ls {
+			if l.Claims(file.Path, file.Data) {
+				claimed[i] = append(claimed[i], file)
+				break
+			}
+		}
+	}
+
+	var (
+		mu        sync.Mutex
+		resources []loaders.Resource
+		wg        sync.WaitGroup
+	)
+	for i, l := range ls {
+		if len(claimed[i]) == 0 {
+			continue
+		}
+		wg.Go(func() {
+			res, ds := loadSafely(ctx, l, claimed[i], s.opts)
+			mu.Lock()
+			resources = append(resources, res...)
+			diags = append(diags, ds...)
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	timer.done("load")
+
+	findings, evalDiags := engine.Evaluate(ctx, s.zone, resources)
+	diags = append(diags, evalDiags...)
+	diags.Sort()
+	timer.done("evaluate")
+
+	policies := 0
+	for _, r := range resources {
+		policies += len(r.Documents)
+	}
+	nFiles := 0
+	for _, c := range claimed {
+		nFiles += len(c)
+	}
+	return &report.Report{
+		Tool:     "perimeter",
+		Version:  toolVersion(),
+		Zone:     s.zone,
+		Findings: findings,
+		Errors:   diags,
+		Rules:    engine.Rules(),
+		Stats:    report.Stats{Files: nFiles, Resources: len(resources), Policies: policies},
+	}
+}
+
+// loadSafely runs one loader; a panic becomes an error diagnostic so that
+// the other loaders' findings survive.
+func loadSafely(ctx context.Context, l loaders.Loader, files []loaders.File, opts loaders.Options) (res []loaders.Resource, diags loaders.Diagnostics) {
+	defer func() {
+		if p := recover(); p != nil {
+			res = nil
+			diags = loaders.Diagnostics{{
+				Severity: loaders.Error,
+				Summary:  fmt.Sprintf("internal error in the %s loader: %v; please report it with this stack:\n%s", l.Name(), p, debug.Stack()),
+			}}
+		}
+	}()
+	return l.Load(ctx, files, opts)
+}
+
+// stageTimer measures the wall time of each stage for --stats.
+type stageTimer struct {
+	last   time.Time
+	start  time.Time
+	stages []stage
+}
+
+type stage struct {
+	name string
+	d    time.Duration
+}
+
+func newStageTimer() *stageTimer {
+	now := time.Now()
+	return &stageTimer{last: now, start: now}
+}
+
+func (t *stageTimer) done(name string) {
+	now := time.Now()
+	t.stages = append(t.stages, stage{name, now.Sub(t.last)})
+	t.last = now
+}
+
+func (t *stageTimer) print(w io.Writer, r *report.Report) {
+	s := r.Summarize()
+	fmt.Fprintf(w, "files %d  resources %d  policies %d  findings %d  errors %d\n", s.Files, s.Resources, s.Policies, s.Findings, s.Errors)
+	for _, st := range t.stages {
+		fmt.Fprintf(w, "%-14s %8.1f ms\n", st.name, float64(st.d.Microseconds())/1000)
+	}
+	fmt.Fprintf(w, "%-14s %8.1f ms\n", "total", float64(time.Since(t.start).Microseconds())/1000)
+}
