@@ -354,6 +354,8 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 		Errors:   diags,
 		Rules:    engine.Rules(),
 		Stats:    report.Stats{Files: nFiles, Resources: len(resources), Policies: policies},
+
+		Resources: resources,
 	}
 }
 

@@ -175,13 +175,17 @@ narrowed(st) := c if {
 
 # A CIDR wider than /8 (IPv4) or /32 (IPv6) lets in a large part of the
 # Internet; such a condition does not make a grant non-public.
-broad_cidr("aws:sourceip", v) if {
+cidr_keys := {"aws:sourceip", "aws:vpcsourceip"}
+
+broad_cidr(key, v) if {
+	key in cidr_keys
 	[_, bits] := split(v, "/")
 	not contains(v, ":")
 	to_number(bits) < 8
 }
 
-broad_cidr("aws:sourceip", v) if {
+broad_cidr(key, v) if {
+	key in cidr_keys
 	[_, bits] := split(v, "/")
 	contains(v, ":")
 	to_number(bits) < 32

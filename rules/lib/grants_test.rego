@@ -229,6 +229,7 @@ test_source_ip_narrows_to_external if {
 test_broad_cidr_stays_public if {
 	exposures(in_zone(account_zone, [allow([star], [cond("IpAddress", "aws:SourceIp", ["0.0.0.0/1"])])])) == {"public"}
 	exposures(in_zone(account_zone, [allow([star], [cond("IpAddress", "aws:SourceIp", ["::/0"])])])) == {"public"}
+	exposures(in_zone(account_zone, [allow([star], [cond("IpAddress", "aws:VpcSourceIp", ["0.0.0.0/0"])])])) == {"public"}
 }
 
 test_source_vpce_narrows if {

@@ -28,6 +28,8 @@ type Report struct {
 	Errors   loaders.Diagnostics
 	Rules    []*rules.Rule
 	Stats    Stats
+	// Resources are the loaded resources, for the input format.
+	Resources []loaders.Resource
 }
 
 // Stats counts what the scan looked at.
@@ -47,8 +49,9 @@ type Writer func(w io.Writer, r *Report, opts Options) error
 
 // Formats maps format names to writers.
 var Formats = map[string]Writer{
-	"text": Text,
-	"json": JSON,
+	"text":  Text,
+	"json":  JSON,
+	"input": Input,
 }
 
 // FormatNames lists the formats, sorted, for help and error messages.
