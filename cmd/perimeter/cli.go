@@ -54,6 +54,7 @@ outside your zone of trust reach a resource, before it is deployed.
 Usage:
   perimeter scan [flags] [PATH...]   scan files and directories (default ".")
   perimeter rules [--rules DIR]      list the rules
+  perimeter test DIR...              run the Rego tests (*_test.rego) of custom rules
   perimeter version                  print the version
 
 Run "perimeter scan --help" for the scan flags.
@@ -69,6 +70,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runScan(ctx, args[1:], e)
 	case "rules":
 		return runRules(ctx, args[1:], e)
+	case "test":
+		return runTest(ctx, args[1:], e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "perimeter %s\n", toolVersion())
 		return exitClean
@@ -149,4 +152,52 @@ func newEngine(ctx context.Context, dirs []string) (*rules.Engine, error) {
 		sources = append(sources, rules.Source{FS: os.DirFS(d), Dir: ".", Display: d})
 	}
 	return rules.New(ctx, sources...)
+}
+
+func runTest(ctx context.Context, args []string, e env) int {
+	fs := pflag.NewFlagSet("perimeter test", pflag.ContinueOnError)
+	verbose := fs.BoolP("verbose", "v", false, "print every test, not only failures")
+	fs.Usage = func() {
+		fmt.Fprintf(e.stderr, "Usage: perimeter test [flags] DIR...\n\nRuns the test_* rules of the *_test.rego files in each DIR, with the built-in\nlibrary (data.perimeter.lib.grants) and the same offline builtins as a scan.\n\nFlags:\n%s", fs.FlagUsages())
+	}
+	if ok, code := parseFlags(fs, args, e); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fs.Usage()
+		return exitError
+	}
+	b := rules.Builtin()
+	b.NoTests = true
+	sources := []rules.Source{b}
+	for _, d := range fs.Args() {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			fmt.Fprintf(e.stderr, "perimeter: %s is not a directory\n", d)
+			return exitError
+		}
+		sources = append(sources, rules.Source{FS: os.DirFS(d), Dir: ".", Display: d})
+	}
+	results, err := rules.RunTests(ctx, sources...)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return exitError
+	}
+	failed := 0
+	for _, r := range results {
+		if !r.Passed && !r.Skipped {
+			failed++
+		}
+		if *verbose || (!r.Passed && !r.Skipped) {
+			fmt.Fprintln(e.stdout, r.String())
+		}
+	}
+	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(results)-failed, failed)
+	switch {
+	case len(results) == 0:
+		fmt.Fprintln(e.stderr, "perimeter: no tests found (tests are test_* rules in *_test.rego files)")
+		return exitError
+	case failed > 0:
+		return exitFindings
+	}
+	return exitClean
 }

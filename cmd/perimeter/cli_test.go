@@ -121,3 +121,29 @@ func TestRulesCommand(t *testing.T) {
 		}
 	}
 }
+
+func TestCustomRulesFromTheREADME(t *testing.T) {
+	stdout, stderr, code := runCLI(t, nil, "test", "-v", "../../testdata/custom-rules")
+	if code != exitClean {
+		t.Fatalf("perimeter test: code %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "3 passed, 0 failed") {
+		t.Errorf("stdout = %q", stdout)
+	}
+	stdout, _, code = runCLI(t, nil, "rules", "--rules", "../../testdata/custom-rules")
+	if code != exitClean || !strings.Contains(stdout, "ACME001") {
+		t.Errorf("rules --rules: code %d\n%s", code, stdout)
+	}
+}
+
+func TestFailingCustomRuleTestExitsOne(t *testing.T) {
+	dir := t.TempDir()
+	src := "package perimeter.rules.x_test\n\ntest_fails if { 1 == 2 }\n"
+	if err := os.WriteFile(filepath.Join(dir, "x_test.rego"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code := runCLI(t, nil, "test", dir)
+	if code != exitFindings || !strings.Contains(stdout, "x_test.rego:3: data.perimeter.rules.x_test.test_fails: FAIL") {
+		t.Errorf("code %d, stdout %q", code, stdout)
+	}
+}
