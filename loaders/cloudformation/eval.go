@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"iter"
@@ -22,21 +23,39 @@ type evaluator struct {
 	opts  loaders.Options
 	diags *diagSet
 	v     *variant
+	// overrides are parameter values given from outside the template:
+	// --parameter, parameter files, or a parent stack's Parameters.
+	overrides map[string]policy.Value
 	// busy marks resources whose physical name is being resolved, so that
 	// a name that refers back to itself ends instead of recursing.
 	busy    map[string]bool
 	steps   int
 	tooMuch bool
+	// lc is shared by the evaluators of one Load (nested stacks); chain
+	// lists the templates that nest this one.
+	lc    *loadContext
+	ctx   context.Context
+	chain []string
+	// stackName is what AWS::StackName stands for, when known (CDK
+	// manifest, nested stack); empty means the placeholder.
+	stackName string
 }
 
-func newEvaluator(t *template, opts loaders.Options, diags *diagSet) *evaluator {
+func (e *evaluator) stackNameValue() string {
+	if e.stackName != "" {
+		return e.stackName
+	}
+	return stackNamePlaceholder
+}
+
+func newEvaluator(t *template, opts loaders.Options, overrides map[string]policy.Value, diags *diagSet) *evaluator {
 	if opts.Partition == "" {
 		opts.Partition = "aws"
 	}
 	if opts.OwnAccount == "" {
 		opts.OwnAccount = policy.OwnAccount
 	}
-	return &evaluator{t: t, opts: opts, diags: diags, v: newVariant(nil), busy: map[string]bool{}}
+	return &evaluator{t: t, opts: opts, overrides: overrides, diags: diags, v: newVariant(nil), busy: map[string]bool{}}
 }
 
 func unknown(reason string, r loaders.Range) policy.Value { return policy.UnknownValue(reason, r) }
@@ -173,7 +192,7 @@ func (e *evaluator) call(name string, arg policy.Value, r loaders.Range, depth i
 		}
 		return policy.Value{Kind: policy.Bool, Str: strconv.FormatBool(c.val), Range: r}, true
 	}
-	if fn, ok := extraFunctions[name]; ok {
+	if fn, ok := extraFunction(name); ok {
 		return fn(e, arg, r, depth)
 	}
 	e.diags.warnf(r, "intrinsic function %s is not supported; its value is unknown", name)
@@ -229,9 +248,9 @@ func (e *evaluator) pseudo(name string, r loaders.Range) (policy.Value, bool, bo
 	case "AWS::URLSuffix":
 		return str(e.urlSuffix(), r), true, true
 	case "AWS::StackName":
-		return str(stackNamePlaceholder, r), true, true
+		return str(e.stackNameValue(), r), true, true
 	case "AWS::StackId":
-		return str(fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/%s", e.partition(), e.region(), e.opts.OwnAccount, stackNamePlaceholder, stackIDPlaceholder), r), true, true
+		return str(fmt.Sprintf("arn:%s:cloudformation:%s:%s:stack/%s/%s", e.partition(), e.region(), e.opts.OwnAccount, e.stackNameValue(), stackIDPlaceholder), r), true, true
 	case "AWS::NotificationARNs":
 		return unknown("AWS::NotificationARNs is known only at deploy time", r), true, true
 	}
@@ -280,8 +299,16 @@ func typed(p *parameter, s string, r loaders.Range) policy.Value {
 }
 
 func (e *evaluator) param(p *parameter, r loaders.Range) policy.Value {
-	if p.override != nil {
-		return typed(p, *p.override, r)
+	if o, ok := e.overrides[p.name]; ok {
+		switch o.Kind {
+		case policy.String, policy.Number, policy.Bool:
+			return typed(p, o.Str, r)
+		case policy.List:
+			return withRange(o, r)
+		case policy.Unknown:
+			return unknown(o.Reason, r)
+		case policy.Null, policy.Object:
+		}
 	}
 	if strings.HasPrefix(p.typ, "AWS::SSM::Parameter::Value<") {
 		return unknown(fmt.Sprintf("parameter %s is read from SSM Parameter Store at deploy time (type %s); give --parameter %s=VALUE", p.name, p.typ, p.name), r)

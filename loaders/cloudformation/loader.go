@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/policy"
 )
 
 // New returns the CloudFormation loader.
@@ -27,25 +29,72 @@ func (cfnLoader) Claims(path string, data []byte) bool {
 }
 
 // Load reads the claimed templates in parallel (at most GOMAXPROCS at a
-// time) and returns their resources sorted by file, line and address.
+// time) and returns their resources sorted by file, line and address. It
+// works in two passes: parse every file, then analyse every template that
+// no other template uses as a nested stack (nested ones are analysed with
+// their parent's parameters).
 func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics) {
-	type result struct {
-		res   []loaders.Resource
-		diags loaders.Diagnostics
+	var diags loaders.Diagnostics
+	overrides, pdiags := parameterFiles(opts.ParameterFiles)
+	diags = append(diags, pdiags...)
+	for k, v := range opts.Parameters {
+		overrides[k] = policy.Value{Kind: policy.String, Str: v}
 	}
-	results := make([]result, len(files))
-	workers := min(runtime.GOMAXPROCS(0), len(files))
+	lc := &loadContext{files: map[string]*parsedFile{}, overrides: overrides}
+
+	parsed := make([]*parsedFile, len(files))
+	parallel(ctx, len(files), func(i int) { parsed[i] = parseFile(files[i]) })
+	stackNames := map[string]string{}
+	for _, f := range files {
+		if isCDKManifest(f.Path, f.Data) {
+			names, err := cdkManifest(f)
+			if err != nil {
+				diags.Errorf(loaders.Range{File: f.Path}, "cannot read the CDK manifest: %v", err)
+				continue
+			}
+			maps.Copy(stackNames, names)
+		}
+	}
+	for _, pf := range parsed {
+		if pf == nil {
+			continue
+		}
+		pf.stackName = stackNames[pf.file.Path]
+		lc.files[pf.file.Path] = pf
+	}
+	markNested(lc.files, opts)
+
+	results := make([][]loaders.Resource, len(parsed))
+	parallel(ctx, len(parsed), func(i int) {
+		if pf := parsed[i]; pf != nil && pf.t != nil && !pf.nested {
+			results[i] = analyseFile(ctx, pf, opts, lc)
+		}
+	})
+	var all []loaders.Resource
+	for i, pf := range parsed {
+		all = append(all, results[i]...)
+		if pf != nil {
+			diags = append(diags, pf.diags.list...)
+		}
+	}
+	sortResources(all)
+	diags.Sort()
+	return all, diags
+}
+
+// parallel runs fn(0..n-1) on at most GOMAXPROCS goroutines.
+func parallel(ctx context.Context, n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
 	next := make(chan int)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				res, diags := loadFile(ctx, files[i], opts)
-				results[i] = result{res, diags}
+				fn(i)
 			}
 		})
 	}
-	for i := range files {
+	for i := range n {
 		if ctx.Err() != nil {
 			break
 		}
@@ -53,18 +102,6 @@ func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Op
 	}
 	close(next)
 	wg.Wait()
-
-	var (
-		all   []loaders.Resource
-		diags loaders.Diagnostics
-	)
-	for _, r := range results {
-		all = append(all, r.res...)
-		diags = append(diags, r.diags...)
-	}
-	sortResources(all)
-	diags.Sort()
-	return all, diags
 }
 
 // sortResources orders resources by file, line and address. The sort is
@@ -80,43 +117,51 @@ func sortResources(rs []loaders.Resource) {
 	})
 }
 
-// loadFile reads one template. A panic is turned into an error diagnostic
-// naming the file: one broken file must not end the scan.
-func loadFile(ctx context.Context, f loaders.File, opts loaders.Options) (res []loaders.Resource, diags loaders.Diagnostics) {
-	ds := &diagSet{}
+// parseFile reads one file (first pass). A panic is turned into an error
+// diagnostic naming the file: one broken file must not end the scan.
+func parseFile(f loaders.File) (pf *parsedFile) {
+	pf = &parsedFile{file: f, diags: &diagSet{}}
 	defer func() {
 		if p := recover(); p != nil {
-			res = nil
-			diags = ds.list
-			diags = append(diags, loaders.Diagnostic{
-				Severity: loaders.Error,
-				Summary:  fmt.Sprintf("internal error while reading the template: %v", p),
-				Range:    loaders.Range{File: f.Path},
-			})
+			pf.t = nil
+			pf.diags.errorf(loaders.Range{File: f.Path}, "internal error while reading the template: %v", p)
 		}
 	}()
-	src, ok := parseSource(f.Path, f.Data, ds)
-	if !ok {
-		return nil, ds.list
+	if isCDKManifest(f.Path, f.Data) {
+		return pf
 	}
-	if !isTemplate(src.root) {
-		return nil, ds.list
+	src, ok := parseSource(f.Path, f.Data, pf.diags)
+	if !ok || !isTemplate(src.root) {
+		return pf
 	}
-	t := decodeTemplate(src, opts, ds)
-	return analyse(ctx, t, opts, ds), ds.list
+	pf.t = decodeTemplate(src, pf.diags)
+	return pf
+}
+
+// analyseFile analyses one root template (second pass), recovering from a
+// panic as parseFile does.
+func analyseFile(ctx context.Context, pf *parsedFile, opts loaders.Options, lc *loadContext) (out []loaders.Resource) {
+	defer func() {
+		if p := recover(); p != nil {
+			out = nil
+			pf.diags.errorf(loaders.Range{File: pf.file.Path}, "internal error while analysing the template: %v", p)
+		}
+	}()
+	e := newEvaluator(pf.t, opts, lc.overrides, pf.diags)
+	e.lc, e.ctx, e.stackName = lc, ctx, pf.stackName
+	return e.analyse()
 }
 
 // analyse turns the template's exposing resources into loaders.Resource
 // values, one per distinct condition variant.
-func analyse(ctx context.Context, t *template, opts loaders.Options, ds *diagSet) []loaders.Resource {
-	e := newEvaluator(t, opts, ds)
+func (e *evaluator) analyse() []loaders.Resource {
 	var out []loaders.Resource
-	for _, id := range t.order {
-		if ctx.Err() != nil {
+	for _, id := range e.t.order {
+		if e.ctx != nil && e.ctx.Err() != nil {
 			break
 		}
-		res := t.resources[id]
-		spec, ok := exposures[res.typ]
+		res := e.t.resources[id]
+		spec, ok := exposureFor(res.typ)
 		if !ok {
 			continue
 		}
@@ -202,7 +247,12 @@ func merge(leaves []leaf) []loaders.Resource {
 			cond = describeGroup(g.members, leaves)
 		}
 		for _, r := range g.members[0].out {
-			r.Condition = cond
+			switch {
+			case r.Condition == "":
+				r.Condition = cond
+			case cond != "":
+				r.Condition = cond + "; " + r.Condition // a nested stack's own variant
+			}
 			out = append(out, r)
 		}
 	}

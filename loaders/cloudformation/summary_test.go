@@ -34,6 +34,8 @@ type sumResource struct {
 	Target     string   `json:"target,omitempty"`
 	TargetName string   `json:"target_name,omitempty"`
 	Condition  string   `json:"condition,omitempty"`
+	Construct  string   `json:"construct,omitempty"`
+	Chain      []string `json:"module_chain,omitempty"`
 	Documents  []sumDoc `json:"documents"`
 }
 
@@ -65,8 +67,11 @@ func summarise(rs []loaders.Resource, ds loaders.Diagnostics) sumResult {
 	for _, r := range rs {
 		sr := sumResource{
 			Address: r.Address, Type: r.Type, Kind: r.Kind, At: pos(r.Range), Decl: pos(r.DeclRange),
-			Target: r.Target, TargetName: r.TargetName, Condition: r.Condition,
+			Target: r.Target, TargetName: r.TargetName, Condition: r.Condition, Construct: r.Construct,
 			Documents: []sumDoc{},
+		}
+		for _, m := range r.ModuleChain {
+			sr.Chain = append(sr.Chain, m.Address+"@"+m.Range.String())
 		}
 		for _, d := range r.Documents {
 			sd := sumDoc{Attribute: d.Attribute, Synthetic: d.Synthetic, At: pos(d.Range)}

@@ -67,7 +67,19 @@ var symbols = map[string]symbolSpec{
 	"AWS::SSM::Parameter":            {nameProp: "Name", ref: "{n}"},
 	"AWS::EFS::FileSystem":           {ref: "{id}", attrs: map[string]string{"Arn": "arn:{p}:elasticfilesystem:{r}:{a}:file-system/{id}", "FileSystemId": "{id}"}},
 	"AWS::ApiGateway::RestApi":       {ref: "{id}"},
-	"AWS::CloudFormation::Stack":     {ref: "arn:{p}:cloudformation:{r}:{a}:stack/{id}/" + stackIDPlaceholder},
+	"AWS::CloudFront::Distribution":  {ref: "{id}", attrs: map[string]string{"DomainName": "{id}.cloudfront.net"}},
+	"AWS::Serverless::Function": {nameProp: "FunctionName", ref: "{n}", attrs: map[string]string{
+		"Arn": "arn:{p}:lambda:{r}:{a}:function:{n}",
+	}},
+	"AWS::Serverless::LayerVersion": {nameProp: "LayerName", ref: "arn:{p}:lambda:{r}:{a}:layer:{n}:*"},
+	"AWS::Serverless::SimpleTable":  {nameProp: "TableName", ref: "{n}"},
+	"AWS::Serverless::StateMachine": {nameProp: "Name", ref: "arn:{p}:states:{r}:{a}:stateMachine:{n}", attrs: map[string]string{
+		"Arn": "arn:{p}:states:{r}:{a}:stateMachine:{n}", "Name": "{n}",
+	}},
+	"AWS::Serverless::Api":         {ref: "{id}"},
+	"AWS::Serverless::HttpApi":     {ref: "{id}"},
+	"AWS::Serverless::Application": {ref: "arn:{p}:cloudformation:{r}:{a}:stack/{id}/" + stackIDPlaceholder},
+	"AWS::CloudFormation::Stack":   {ref: "arn:{p}:cloudformation:{r}:{a}:stack/{id}/" + stackIDPlaceholder},
 }
 
 // isCustom reports whether a type's values are chosen by code outside the
@@ -93,13 +105,17 @@ func (e *evaluator) resourceAttr(res *resource, attr string, r loaders.Range, de
 	if isCustom(res.typ) {
 		return unknown(fmt.Sprintf("%s.%s is known only after deploy (custom resource)", res.id, attr), r)
 	}
-	if res.typ == "AWS::CloudFormation::Stack" && strings.HasPrefix(attr, "Outputs.") {
+	if (res.typ == "AWS::CloudFormation::Stack" || res.typ == "AWS::Serverless::Application") && strings.HasPrefix(attr, "Outputs.") {
 		return e.stackOutput(res, strings.TrimPrefix(attr, "Outputs."), r, depth)
 	}
 	if spec, ok := symbols[res.typ]; ok {
 		if pattern, ok := spec.attrs[attr]; ok {
 			return str(e.expand(pattern, res, depth), r)
 		}
+	}
+	if attr == "Id" {
+		// The physical ID, as Ref gives it for most types.
+		return e.resourceRef(res, r, depth)
 	}
 	if strings.HasSuffix(attr, "Arn") {
 		service, kind := typeParts(res.typ)

@@ -23,6 +23,9 @@ type exposure struct {
 	// targetList is set when target is a list: one Resource per item.
 	targetList bool
 	grant      *grantSpec
+	// custom builds the resources itself (SAM's resources, which stand
+	// for several generated ones).
+	custom func(e *evaluator, res *resource, props policy.Value) []loaders.Resource
 }
 
 // grantSpec synthesises a policy from permission-style properties.
@@ -57,6 +60,22 @@ var exposures = map[string]exposure{
 	}},
 }
 
+// exposureFor returns how a resource type grants access: an entry of
+// exposures, or a builder for the types that stand for several resources
+// (SAM's, nested stacks).
+func exposureFor(typ string) (exposure, bool) {
+	switch typ {
+	case "AWS::Serverless::Function":
+		return exposure{kind: loaders.KindLambdaFunction, custom: (*evaluator).samFunction}, true
+	case "AWS::Serverless::Api":
+		return exposure{kind: loaders.KindAPIGatewayRestAPI, custom: (*evaluator).samAPI}, true
+	case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
+		return exposure{custom: (*evaluator).nestedStack}, true
+	}
+	e, ok := exposures[typ]
+	return e, ok
+}
+
 type target struct {
 	id, name string
 }
@@ -74,6 +93,9 @@ func (e *evaluator) build(res *resource, spec exposure) (exists bool, out []load
 	if props.Kind != policy.Object && props.Kind != policy.Null {
 		e.diags.errorf(props.Range, "the Properties of resource %s are a %s, not a mapping", res.id, props.Kind)
 		return true, nil
+	}
+	if spec.custom != nil {
+		return true, e.withConstruct(res, spec.custom(e, res, props))
 	}
 	var docs []loaders.Document
 	if spec.policy != "" {
@@ -101,7 +123,21 @@ func (e *evaluator) build(res *resource, spec exposure) (exists bool, out []load
 			Documents:  docs,
 		})
 	}
-	return true, out
+	return true, e.withConstruct(res, out)
+}
+
+// withConstruct records the CDK construct path of res on its resources.
+func (e *evaluator) withConstruct(res *resource, out []loaders.Resource) []loaders.Resource {
+	p, ok := field(res.metadata, "aws:cdk:path")
+	if !ok || p.Kind != policy.String {
+		return out
+	}
+	for i := range out {
+		if out[i].Construct == "" && len(out[i].ModuleChain) == 0 {
+			out[i].Construct = p.Str
+		}
+	}
+	return out
 }
 
 func (e *evaluator) synthesise(res *resource, props policy.Value, g *grantSpec) (loaders.Document, bool) {
