@@ -17,6 +17,8 @@ import (
 
 	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/report"
 	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/loaders/cloudformation"
+	"github.com/perimeter-iac/perimeter/loaders/terraform"
 	"github.com/perimeter-iac/perimeter/rules"
 )
 
@@ -294,7 +296,7 @@ func isTerminal(e env) bool {
 // allLoaders is the explicit wiring of the input languages, in the order
 // they are offered each file.
 func allLoaders() []loaders.Loader {
-	return []loaders.Loader{}
+	return []loaders.Loader{terraform.New(), cloudformation.New()}
 }
 
 // scan runs discovery, loading and judgement.

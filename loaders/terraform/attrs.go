@@ -340,8 +340,10 @@ func (m *modInst) dataAttr(b *block, is *instSet, k instKey, name string) cty.Va
 			uv, marks := v.UnmarkDeep()
 			if uv.IsKnown() && !uv.IsNull() && uv.Type() == cty.String {
 				if arn, ok := policy.ParseARN(uv.AsString()); ok {
-					parts := map[string]string{"partition": arn.Partition, "service": arn.Service, "region": arn.Region,
-						"account": arn.Account, "resource": arn.Resource, "id": uv.AsString(), "arn": uv.AsString()}
+					parts := map[string]string{
+						"partition": arn.Partition, "service": arn.Service, "region": arn.Region,
+						"account": arn.Account, "resource": arn.Resource, "id": uv.AsString(), "arn": uv.AsString(),
+					}
 					if s, ok := parts[name]; ok {
 						return cty.StringVal(s).WithMarks(marks)
 					}

@@ -304,8 +304,10 @@ var resourceMetaSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{
 }}
 
 func (m *module) decodeResource(f *srcFile, b *hcl.Block) {
-	r := &block{data: b.Type == "data", typ: b.Labels[0], name: b.Labels[1], body: b.Body,
-		decl: b.DefRange, rng: blockRange(b), file: f}
+	r := &block{
+		data: b.Type == "data", typ: b.Labels[0], name: b.Labels[1], body: b.Body,
+		decl: b.DefRange, rng: blockRange(b), file: f,
+	}
 	c, _, _ := b.Body.PartialContent(resourceMetaSchema)
 	if a, ok := c.Attributes["count"]; ok {
 		r.count = a.Expr

@@ -64,8 +64,10 @@ func pos(r policy.Range) string {
 func summarize(res []loaders.Resource, diags loaders.Diagnostics) summary {
 	s := summary{Resources: []resourceSummary{}}
 	for _, r := range res {
-		rs := resourceSummary{Address: r.Address, Type: r.Type, Kind: r.Kind, At: pos(r.Range), Decl: pos(r.DeclRange),
-			Target: r.Target, TargetName: r.TargetName, Condition: r.Condition, Documents: []documentSummary{}}
+		rs := resourceSummary{
+			Address: r.Address, Type: r.Type, Kind: r.Kind, At: pos(r.Range), Decl: pos(r.DeclRange),
+			Target: r.Target, TargetName: r.TargetName, Condition: r.Condition, Documents: []documentSummary{},
+		}
 		for _, mc := range r.ModuleChain {
 			rs.Modules = append(rs.Modules, mc.Address+" @ "+pos(mc.Range))
 		}

@@ -29,15 +29,22 @@ type docResult struct {
 var (
 	docSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
-			{Name: "version"}, {Name: "policy_id"},
-			{Name: "source_policy_documents"}, {Name: "override_policy_documents"},
-			{Name: "source_json"}, {Name: "override_json"},
+			{Name: "version"},
+			{Name: "policy_id"},
+			{Name: "source_policy_documents"},
+			{Name: "override_policy_documents"},
+			{Name: "source_json"},
+			{Name: "override_json"},
 		},
 	}
 	statementSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
-			{Name: "sid"}, {Name: "effect"}, {Name: "actions"}, {Name: "not_actions"},
-			{Name: "resources"}, {Name: "not_resources"},
+			{Name: "sid"},
+			{Name: "effect"},
+			{Name: "actions"},
+			{Name: "not_actions"},
+			{Name: "resources"},
+			{Name: "not_resources"},
 		},
 	}
 	principalSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "identifiers"}}}
@@ -244,8 +251,10 @@ func (s *scope) buildDoc(b *block) policy.Value {
 	if id != nil {
 		doc.Fields = append(doc.Fields, policy.Field{Key: "Id", KeyRange: id.Range, Value: *id})
 	}
-	doc.Fields = append(doc.Fields, policy.Field{Key: "Statement", KeyRange: toRange(b.decl),
-		Value: policy.Value{Kind: policy.List, Items: statements, Range: toRange(b.rng)}})
+	doc.Fields = append(doc.Fields, policy.Field{
+		Key: "Statement", KeyRange: toRange(b.decl),
+		Value: policy.Value{Kind: policy.List, Items: statements, Range: toRange(b.rng)},
+	})
 	return doc
 }
 
@@ -427,8 +436,10 @@ func (s *scope) buildPrincipals(blocks []nestedBlock) policy.Value {
 			}
 		}
 		if !merged {
-			out.Fields = append(out.Fields, policy.Field{Key: typ.Str, KeyRange: typ.Range,
-				Value: policy.Value{Kind: policy.List, Items: items, Range: ids.Range}})
+			out.Fields = append(out.Fields, policy.Field{
+				Key: typ.Str, KeyRange: typ.Range,
+				Value: policy.Value{Kind: policy.List, Items: items, Range: ids.Range},
+			})
 		}
 	}
 	return out
@@ -475,8 +486,10 @@ func (s *scope) buildConditions(blocks []nestedBlock) policy.Value {
 			}
 		}
 		if op == nil {
-			out.Fields = append(out.Fields, policy.Field{Key: test.Str, KeyRange: test.Range,
-				Value: policy.Value{Kind: policy.Object, Range: toRange(nb.def)}})
+			out.Fields = append(out.Fields, policy.Field{
+				Key: test.Str, KeyRange: test.Range,
+				Value: policy.Value{Kind: policy.Object, Range: toRange(nb.def)},
+			})
 			op = &out.Fields[len(out.Fields)-1]
 		}
 		merged := false
@@ -487,8 +500,10 @@ func (s *scope) buildConditions(blocks []nestedBlock) policy.Value {
 			}
 		}
 		if !merged {
-			op.Value.Fields = append(op.Value.Fields, policy.Field{Key: variable.Str, KeyRange: vr,
-				Value: policy.Value{Kind: policy.List, Items: items, Range: vr}})
+			op.Value.Fields = append(op.Value.Fields, policy.Field{
+				Key: variable.Str, KeyRange: vr,
+				Value: policy.Value{Kind: policy.List, Items: items, Range: vr},
+			})
 		}
 	}
 	return out

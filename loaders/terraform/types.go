@@ -50,18 +50,22 @@ var resourceTypes = map[string]resourceType{
 	"aws_kms_key_policy":   {kind: loaders.KindKMSKey, policies: []string{"policy"}, target: "key_id"},
 	"aws_sqs_queue_policy": {kind: loaders.KindSQSQueue, policies: []string{"policy"}, target: "queue_url"},
 	"aws_sqs_queue":        {kind: loaders.KindSQSQueue, policies: []string{"policy"}, optional: true},
-	"aws_lambda_permission": {kind: loaders.KindLambdaFunction, target: "function_name", qualifier: "qualifier",
+	"aws_lambda_permission": {
+		kind: loaders.KindLambdaFunction, target: "function_name", qualifier: "qualifier",
 		grant: &grantSpec{principal: "principal", action: "action", conditions: []grantArg{
 			{"source_account", "StringEquals", "aws:SourceAccount"},
 			{"source_arn", "ArnLike", "aws:SourceArn"},
 			{"principal_org_id", "StringEquals", "aws:PrincipalOrgID"},
 			{"event_source_token", "StringEquals", "lambda:EventSourceToken"},
 			{"function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType"},
-		}}},
-	"aws_lambda_layer_version_permission": {kind: loaders.KindLambdaLayer, target: "layer_name", qualifier: "version_number",
+		}},
+	},
+	"aws_lambda_layer_version_permission": {
+		kind: loaders.KindLambdaLayer, target: "layer_name", qualifier: "version_number",
 		grant: &grantSpec{principal: "principal", action: "action", conditions: []grantArg{
 			{"organization_id", "StringEquals", "aws:PrincipalOrgID"},
-		}}},
+		}},
+	},
 }
 
 // emit appends the resources one block grants through (one per instance).

@@ -456,8 +456,10 @@ func (s *scope) walkFor(e *hclsyntax.ForExpr, depth int) (policy.Value, bool) {
 			if err != nil {
 				return policy.Value{}, false
 			}
-			out.Fields = append(out.Fields, policy.Field{Key: ks.AsString(), KeyRange: toRange(e.KeyExpr.Range()),
-				Value: child.walkDepth(e.ValExpr, false, depth+1)})
+			out.Fields = append(out.Fields, policy.Field{
+				Key: ks.AsString(), KeyRange: toRange(e.KeyExpr.Range()),
+				Value: child.walkDepth(e.ValExpr, false, depth+1),
+			})
 			continue
 		}
 		out.Items = append(out.Items, child.walkDepth(e.ValExpr, false, depth+1))
