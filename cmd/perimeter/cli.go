@@ -84,29 +84,33 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 }
 
-// parseFlags parses a subcommand's flags, printing help on --help.
-func parseFlags(fs *pflag.FlagSet, args []string, e env) (ok bool, code int) {
-	fs.SetOutput(e.stderr)
+// parseFlags parses a subcommand's flags. --help prints header and the
+// flags to standard output; a bad flag is an error on standard error.
+func parseFlags(fs *pflag.FlagSet, args []string, e env, header string) (ok bool, code int) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fs.SetOutput(e.stdout)
-			fs.PrintDefaults()
+			printUsage(e.stdout, fs, header)
 			return false, exitClean
 		}
-		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		fmt.Fprintf(e.stderr, "perimeter: %v (see --help)\n", err)
 		return false, exitError
 	}
 	return true, 0
+}
+
+func printUsage(w io.Writer, fs *pflag.FlagSet, header string) {
+	// pflag marks boolean flags "[=true|false]"; they are plain switches.
+	flags := strings.ReplaceAll(fs.FlagUsages(), "[=true|false]", "             ")
+	fmt.Fprintf(w, "%s\nFlags:\n%s", header, flags)
 }
 
 func runRules(ctx context.Context, args []string, e env) int {
 	fs := pflag.NewFlagSet("perimeter rules", pflag.ContinueOnError)
 	ruleDirs := fs.StringArray("rules", nil, "also load custom rules from this directory (repeatable)")
 	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: perimeter rules [flags]\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	if ok, code := parseFlags(fs, args, e); !ok {
+	if ok, code := parseFlags(fs, args, e, "Usage: perimeter rules [flags]\n\nLists the built-in rules and any custom ones.\n"); !ok {
 		return code
 	}
 	engine, err := newEngine(ctx, *ruleDirs)
@@ -157,14 +161,12 @@ func newEngine(ctx context.Context, dirs []string) (*rules.Engine, error) {
 func runTest(ctx context.Context, args []string, e env) int {
 	fs := pflag.NewFlagSet("perimeter test", pflag.ContinueOnError)
 	verbose := fs.BoolP("verbose", "v", false, "print every test, not only failures")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: perimeter test [flags] DIR...\n\nRuns the test_* rules of the *_test.rego files in each DIR, with the built-in\nlibrary (data.perimeter.lib.grants) and the same offline builtins as a scan.\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	if ok, code := parseFlags(fs, args, e); !ok {
+	const header = "Usage: perimeter test [flags] DIR...\n\nRuns the test_* rules of the *_test.rego files in each DIR, with the built-in\nlibrary (data.perimeter.lib.grants) and the same offline builtins as a scan.\n"
+	if ok, code := parseFlags(fs, args, e, header); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fs.Usage()
+		printUsage(e.stderr, fs, header)
 		return exitError
 	}
 	b := rules.Builtin()
