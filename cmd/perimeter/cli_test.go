@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // runCLI drives run() in-process the way a shell would.
@@ -145,5 +147,28 @@ func TestFailingCustomRuleTestExitsOne(t *testing.T) {
 	stdout, _, code := runCLI(t, nil, "test", dir)
 	if code != exitFindings || !strings.Contains(stdout, "x_test.rego:3: data.perimeter.rules.x_test.test_fails: FAIL") {
 		t.Errorf("code %d, stdout %q", code, stdout)
+	}
+}
+
+// TestREADMEIsTrue keeps the README honest: every scan flag is documented,
+// and the custom rule it shows is the one the test suite runs.
+func TestREADMEIsTrue(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
+	(&scanFlags{}).register(fs)
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !strings.Contains(string(readme), "`--"+f.Name) {
+			t.Errorf("README does not document --%s", f.Name)
+		}
+	})
+	rule, err := os.ReadFile("../../testdata/custom-rules/kms_decrypt.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```rego\n"+string(rule)+"```") {
+		t.Error("the README's custom rule differs from testdata/custom-rules/kms_decrypt.rego")
 	}
 }
