@@ -28,6 +28,8 @@ func TestGoldenCases(t *testing.T) {
 		{name: "instances"},
 		{name: "errors"},
 		{name: "tfjson"},
+		{name: "modules"},
+		{name: "expressions"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

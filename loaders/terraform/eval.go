@@ -58,19 +58,29 @@ type modInst struct {
 	ev  *evaluator
 	mod *module
 	// addr is the module path ("" for the root, module.a["x"].module.b).
-	addr  string
-	chain []loaders.ModuleCall
-	// callKey identifies the inputs for memoisation.
+	addr       string
+	chain      []loaders.ModuleCall
 	vars       map[string]cty.Value
+	varThunks  map[string]func() cty.Value
 	varOrigin  map[string]origin
 	cells      map[string]*cell
 	docs       map[string]*docResult
 	expansions map[string]*instSet
 	calls      map[string]*callResult
 	parent     *modInst
-	// region is the region of the default aws provider as the module sees
-	// it; regions maps provider aliases.
+	// regions maps provider names ("aws", "aws.west") to the region
+	// their configuration fixes, as the module sees them.
 	regions map[string]string
+	// names is the module call path without instance keys (the key of
+	// .terraform/modules/modules.json).
+	names []string
+	// condition is set when the instance exists only under a count or
+	// for_each of a module call that could not be decided.
+	condition string
+	// ran and results record the resources emitted by the instance and
+	// the modules it calls, for instances shared through memoisation.
+	ran     bool
+	results []loaders.Resource
 }
 
 // instKey is the key of one instance of a counted or for_each block.
@@ -78,9 +88,15 @@ type instKey struct {
 	kind int // 0 none, 1 count index, 2 for_each key
 	idx  int
 	str  string
+	// unknown: the stand-in instance of a block whose count or for_each
+	// is unknown; it has no key in addresses.
+	unknown bool
 }
 
 func (k instKey) String() string {
+	if k.unknown {
+		return ""
+	}
 	switch k.kind {
 	case 1:
 		return fmt.Sprintf("[%d]", k.idx)
@@ -259,6 +275,7 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 	}
 	var (
 		localNames = map[string]hcl.Range{}
+		varNames   = map[string]hcl.Range{}
 		undeclared = map[string]hcl.Range{} // "var.x", "local.y", "aws_s3_bucket.b", ...
 		resources  = map[string]*need{}     // "type.name" or "data.type.name" or "module.name"
 	)
@@ -291,7 +308,9 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 		case "var":
 			if len(t) > 1 {
 				if a, ok := t[1].(hcl.TraverseAttr); ok {
-					if _, declared := m.vars[a.Name]; !declared {
+					if _, declared := m.mod.variables[a.Name]; declared {
+						varNames[a.Name] = t.SourceRange()
+					} else {
 						undeclared["var."+a.Name] = t.SourceRange()
 					}
 				}
@@ -417,14 +436,18 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 			vars[typ] = cty.ObjectVal(names)
 		}
 	}
+	if len(varNames) > 0 {
+		obj := make(map[string]cty.Value, len(varNames))
+		for name, ref := range varNames {
+			obj[name] = m.variable(name, ref)
+		}
+		vars["var"] = cty.ObjectVal(obj)
+	}
 	if len(undeclared) > 0 {
-		vars["var"] = m.varObject()
 		if len(resources) == 0 {
 			s.addUndeclared(undeclared, nil, nil, nil)
 		}
 		s.undeclaredVars(undeclared, vars)
-	} else if _, ok := vars["var"]; !ok && len(m.vars) > 0 {
-		vars["var"] = m.varObject()
 	}
 	return ctx
 }
@@ -485,12 +508,19 @@ func (s *scope) undeclaredVal(what string, ref hcl.Range) cty.Value {
 	return unknownBecause(fmt.Sprintf("%s%s is not declared", m.prefix(), what))
 }
 
-// varObject is the var object of the module instance.
-func (m *modInst) varObject() cty.Value {
-	if len(m.vars) == 0 {
-		return cty.EmptyObjectVal
+// variable returns var.name: set for a root module, evaluated lazily (and
+// once) from the caller's argument for a called module, so that a module
+// input may depend on another output of the same module, as Terraform
+// allows.
+func (m *modInst) variable(name string, ref hcl.Range) cty.Value {
+	if v, ok := m.vars[name]; ok {
+		return v
 	}
-	return cty.ObjectVal(m.vars)
+	th, ok := m.varThunks[name]
+	if !ok {
+		return unknownBecause(fmt.Sprintf("%svar.%s has no value", m.prefix(), name))
+	}
+	return m.lazy("var."+name, ref, th)
 }
 
 // local evaluates local.name once.
@@ -557,7 +587,7 @@ func (m *modInst) instances(key string, count, forEach hcl.Expression, what stri
 				is.reason = m.ev.exprText(count.Range()) + " is unknown"
 			}
 			is.reason = fmt.Sprintf("count of %s is unknown: %s", what, is.reason)
-			is.keys = []instKey{{kind: 1, idx: -1}}
+			is.keys = []instKey{{kind: 1, idx: -1, unknown: true}}
 			return is
 		}
 		n, err := toInt(v)
@@ -587,7 +617,7 @@ func (m *modInst) instances(key string, count, forEach hcl.Expression, what stri
 			}
 			is.unknown = true
 			is.reason = fmt.Sprintf("for_each of %s is unknown: %s", what, reason)
-			is.keys = []instKey{{kind: 2, str: "?"}}
+			is.keys = []instKey{{kind: 2, unknown: true}}
 			return is
 		}
 		it := uv.ElementIterator()
@@ -605,7 +635,7 @@ func (m *modInst) instances(key string, count, forEach hcl.Expression, what stri
 					reason = "a key is unknown"
 				}
 				is.reason = fmt.Sprintf("for_each of %s is unknown: %s", what, reason)
-				is.keys = []instKey{{kind: 2, str: "?"}}
+				is.keys = []instKey{{kind: 2, unknown: true}}
 				return is
 			}
 			ks, err := toStringKey(k)

@@ -119,6 +119,12 @@ func (ls *loadState) source(display string) []byte {
 	if f, ok := ls.files[display]; ok {
 		return f.src
 	}
+	ls.dlMu.Lock()
+	f, ok := ls.extra[display]
+	ls.dlMu.Unlock()
+	if ok {
+		return f.src
+	}
 	ls.cache.mu.Lock()
 	defer ls.cache.mu.Unlock()
 	if c, ok := ls.cache.data[display]; ok {

@@ -23,7 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -46,14 +46,14 @@ var pureFuncs = map[string]function.Function{
 	"base64sha256":     hashFunc(sha256.New, true),
 	"base64sha512":     hashFunc(sha512.New, true),
 	"basename":         strFunc(func(s string) (string, error) { return path.Base(strings.ReplaceAll(s, "\\", "/")), nil }),
-	"can":              tryfunc.CanFunc,
+	"can":              canFunc,
 	"ceil":             stdlib.CeilFunc,
 	"chomp":            stdlib.ChompFunc,
 	"chunklist":        stdlib.ChunklistFunc,
 	"cidrhost":         cidrHostFunc,
 	"cidrnetmask":      cidrNetmaskFunc,
 	"cidrsubnet":       cidrSubnetFunc,
-	"coalesce":         stdlib.CoalesceFunc,
+	"coalesce":         coalesceFunc,
 	"coalescelist":     stdlib.CoalesceListFunc,
 	"compact":          stdlib.CompactFunc,
 	"concat":           stdlib.ConcatFunc,
@@ -127,7 +127,7 @@ var pureFuncs = map[string]function.Function{
 	"trimprefix":       stdlib.TrimPrefixFunc,
 	"trimspace":        stdlib.TrimSpaceFunc,
 	"trimsuffix":       stdlib.TrimSuffixFunc,
-	"try":              tryfunc.TryFunc,
+	"try":              tryFunc,
 	"upper":            stdlib.UpperFunc,
 	"urlencode":        strFunc(func(s string) (string, error) { return url.QueryEscape(s), nil }),
 	"uuidv5":           uuidV5Func,
@@ -236,6 +236,99 @@ func unsupportedFunc(name string) function.Function {
 		},
 	})
 }
+
+// tryFunc and canFunc behave like Terraform's try and can, except that an
+// unknown result keeps the reasons of the unknown parts it depends on (the
+// HCL extension drops them).
+var tryFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		v, err := tryValue(args)
+		if err != nil {
+			return cty.NilType, err
+		}
+		return v.Type(), nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return tryValue(args) },
+})
+
+func tryValue(args []cty.Value) (cty.Value, error) {
+	if len(args) == 0 {
+		return cty.NilVal, errors.New("at least one argument is required")
+	}
+	var msgs []string
+	for _, arg := range args {
+		v, diags := customdecode.ExpressionClosureFromVal(arg).Value()
+		if diags.HasErrors() {
+			for _, d := range diags {
+				msgs = append(msgs, d.Summary+": "+d.Detail)
+			}
+			continue
+		}
+		if !v.IsWhollyKnown() {
+			// Which argument succeeds may change once the value is known,
+			// so the result is unknown, for the same reasons.
+			reasons := deepReasons(v)
+			if len(reasons) == 0 {
+				return cty.DynamicVal, nil
+			}
+			return unknownBecause(joinReasons(reasons)), nil
+		}
+		return v, nil
+	}
+	return cty.NilVal, errors.New("no expression succeeded: " + strings.Join(msgs, "; "))
+}
+
+var canFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "expression", Type: customdecode.ExpressionClosureType}},
+	Type:   function.StaticReturnType(cty.Bool),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, diags := customdecode.ExpressionClosureFromVal(args[0]).Value()
+		if diags.HasErrors() {
+			return cty.False, nil
+		}
+		if !v.IsWhollyKnown() {
+			if reasons := deepReasons(v); len(reasons) > 0 {
+				return unknownOf(cty.Bool, joinReasons(reasons)), nil
+			}
+			return cty.UnknownVal(cty.Bool), nil
+		}
+		return cty.True, nil
+	},
+})
+
+// coalesceFunc is Terraform's coalesce: the first argument that is neither
+// null nor an empty string.
+var coalesceFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		types := make([]cty.Type, len(args))
+		for i, a := range args {
+			types[i] = a.Type()
+		}
+		ty, _ := convert.UnifyUnsafe(types)
+		if ty == cty.NilType {
+			return cty.NilType, errors.New("all arguments must have the same type")
+		}
+		return ty, nil
+	},
+	Impl: func(args []cty.Value, ty cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			v, err := convert.Convert(a, ty)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if !v.IsKnown() {
+				return cty.UnknownVal(ty), nil
+			}
+			if v.IsNull() || (ty == cty.String && v.AsString() == "") {
+				continue
+			}
+			return v, nil
+		}
+		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
+	},
+})
 
 var identityFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "v", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true, AllowMarked: true}},

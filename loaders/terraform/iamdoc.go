@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/perimeter-iac/perimeter/policy"
@@ -255,10 +257,14 @@ func (s *scope) docList(expr hcl.Expression, single bool) []policy.Value {
 	if single {
 		return []policy.Value{s.walk(expr, true)}
 	}
-	if items, hd := hcl.ExprList(expr); !hd.HasErrors() {
+	if items, ok := listItems(expr, 0); ok {
 		var out []policy.Value
 		for _, item := range items {
-			out = append(out, parseTree(s.walk(item, true)))
+			v := s.walk(item, true)
+			if v.Kind == policy.Null || (v.Kind == policy.String && strings.TrimSpace(v.Str) == "") {
+				continue // compact() drops it; the provider ignores it
+			}
+			out = append(out, parseTree(v))
 		}
 		return out
 	}
@@ -277,6 +283,44 @@ func (s *scope) docList(expr hcl.Expression, single bool) []policy.Value {
 	default:
 		return []policy.Value{parseTree(v)}
 	}
+}
+
+// listItems returns the element expressions of a list written as a tuple,
+// possibly through compact(), concat(), tolist() or flatten().
+func listItems(expr hcl.Expression, depth int) ([]hcl.Expression, bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	switch e := expr.(type) {
+	case *hclsyntax.TupleConsExpr:
+		out := make([]hcl.Expression, len(e.Exprs))
+		for i, x := range e.Exprs {
+			out[i] = x
+		}
+		return out, true
+	case *hclsyntax.ParenthesesExpr:
+		return listItems(e.Expression, depth+1)
+	case *hclsyntax.FunctionCallExpr:
+		switch e.Name {
+		case "compact", "concat", "tolist", "flatten":
+			if e.ExpandFinal {
+				return nil, false
+			}
+			var out []hcl.Expression
+			for _, a := range e.Args {
+				items, ok := listItems(a, depth+1)
+				if !ok {
+					return nil, false
+				}
+				out = append(out, items...)
+			}
+			return out, true
+		}
+	}
+	if items, hd := hcl.ExprList(expr); !hd.HasErrors() {
+		return items, true
+	}
+	return nil, false
 }
 
 // parseTree parses a document held in a string value (positions relative to

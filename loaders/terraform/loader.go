@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -51,7 +52,16 @@ type loadState struct {
 	// downloaded maps module keys of .terraform/modules/modules.json to
 	// directories, per root directory (modules.go).
 	downloads map[string]map[string]string
-	dlMu      sync.Mutex
+	// disk holds modules read from disk (downloaded modules, local
+	// modules outside the scanned paths) and extra their files; both are
+	// guarded by dlMu.
+	disk  map[string]*module
+	extra map[string]*srcFile
+	dlMu  sync.Mutex
+	// instances and memoHits count module instances evaluated and module
+	// instances that reused an earlier evaluation.
+	instances atomic.Int64
+	memoHits  atomic.Int64
 }
 
 // Load implements loaders.Loader.
@@ -116,6 +126,8 @@ func newLoadState(opts loaders.Options) *loadState {
 		files:     map[string]*srcFile{},
 		modules:   map[string]*module{},
 		downloads: map[string]map[string]string{},
+		disk:      map[string]*module{},
+		extra:     map[string]*srcFile{},
 	}
 	ls.cache.data = map[string]cachedFile{}
 	ls.cache.templates = map[string]cachedTemplate{}
@@ -281,6 +293,7 @@ func (ev *evaluator) newInst(m *module, addr string, chain []loaders.ModuleCall,
 	return &modInst{
 		ev: ev, mod: m, addr: addr, chain: chain, parent: parent,
 		vars:       map[string]cty.Value{},
+		varThunks:  map[string]func() cty.Value{},
 		varOrigin:  map[string]origin{},
 		cells:      map[string]*cell{},
 		docs:       map[string]*docResult{},

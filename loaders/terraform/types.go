@@ -101,8 +101,10 @@ func (m *modInst) emit(b *block) {
 			ModuleChain: m.chain,
 		}
 		if is.unknown {
-			r.Address = m.prefix() + b.key()
 			r.Condition = is.reason
+		}
+		if r.Condition == "" {
+			r.Condition = m.condition
 		}
 		for _, name := range rt.policies {
 			a, ok := attrs[name]
@@ -233,7 +235,8 @@ func (s *scope) targetAddr(expr hcl.Expression, depth int) string {
 			if b == nil {
 				return nil
 			}
-			k, _ := s.eval(ix.Key).UnmarkDeep()
+			kv, _ := s.evalDiags(ix.Key)
+			k, _ := kv.UnmarkDeep()
 			found = m.prefix() + b.key()
 			if k.IsKnown() && !k.IsNull() {
 				switch k.Type() {

@@ -215,6 +215,16 @@ func (s *scope) walkCall(e *hclsyntax.FunctionCallExpr, doc bool, depth int) (po
 			}
 		}
 		return out, true
+	case "replace":
+		if doc && len(e.Args) == 3 {
+			return s.walkReplace(e, depth)
+		}
+	case "trimspace", "chomp":
+		if doc && len(e.Args) == 1 {
+			if v := s.walkDepth(e.Args[0], true, depth+1); v.Kind == policy.Object || v.Kind == policy.Unknown {
+				return v, true
+			}
+		}
 	case "file":
 		if doc && len(e.Args) == 1 {
 			return s.walkFile(e)
@@ -225,6 +235,78 @@ func (s *scope) walkCall(e *hclsyntax.FunctionCallExpr, doc bool, depth int) (po
 		}
 	}
 	return policy.Value{}, false
+}
+
+// walkReplace applies replace(policy, "_PLACEHOLDER_", value) to the
+// strings of a policy tree, as the text replacement would, when the
+// substring cannot span JSON syntax: positions and the known parts of the
+// policy survive (terraform-aws-modules/s3-bucket writes its policies so).
+func (s *scope) walkReplace(e *hclsyntax.FunctionCallExpr, depth int) (policy.Value, bool) {
+	sub, _ := s.eval(e.Args[1]).UnmarkDeep()
+	if !sub.IsKnown() || sub.IsNull() || sub.Type() != cty.String {
+		return policy.Value{}, false
+	}
+	old := sub.AsString()
+	if old == "" || strings.ContainsAny(old, "\"{}[]:,\\") || (len(old) > 1 && old[0] == '/' && old[len(old)-1] == '/') {
+		return policy.Value{}, false
+	}
+	base := s.walkDepth(e.Args[0], true, depth+1)
+	switch base.Kind {
+	case policy.Object, policy.List:
+	case policy.Unknown:
+		return base, true
+	default:
+		return policy.Value{}, false
+	}
+	rep := s.eval(e.Args[2])
+	ur, marks := rep.UnmarkDeep()
+	var repl string
+	reason := ""
+	switch {
+	case !ur.IsKnown():
+		reason = joinReasons(reasonsOf(marks))
+		if reason == "" {
+			reason = s.fallbackReason(e.Args[2])
+		}
+	case ur.IsNull() || ur.Type() != cty.String:
+		return policy.Value{}, false
+	default:
+		repl = ur.AsString()
+	}
+	return replaceLeaves(base, old, repl, reason), true
+}
+
+func replaceLeaves(v policy.Value, old, repl, reason string) policy.Value {
+	switch v.Kind {
+	case policy.String:
+		if strings.Contains(v.Str, old) {
+			if reason != "" {
+				return policy.UnknownValue(reason, v.Range)
+			}
+			v.Str = strings.ReplaceAll(v.Str, old, repl)
+		}
+	case policy.List:
+		items := make([]policy.Value, len(v.Items))
+		for i, it := range v.Items {
+			items[i] = replaceLeaves(it, old, repl, reason)
+		}
+		v.Items = items
+	case policy.Object:
+		fields := make([]policy.Field, len(v.Fields))
+		for i, f := range v.Fields {
+			if strings.Contains(f.Key, old) {
+				if reason != "" {
+					return policy.UnknownValue(reason, v.Range)
+				}
+				f.Key = strings.ReplaceAll(f.Key, old, repl)
+			}
+			f.Value = replaceLeaves(f.Value, old, repl, reason)
+			fields[i] = f
+		}
+		v.Fields = fields
+	case policy.Null, policy.Number, policy.Bool, policy.Unknown:
+	}
+	return v
 }
 
 // walkFile parses the JSON file file() reads, with ranges into that file.
@@ -542,8 +624,10 @@ func (s *scope) fallbackReason(expr hcl.Expression) string {
 			if _, ok := s.iter[t.RootName()]; ok {
 				continue
 			}
-			v := s.eval(&hclsyntax.ScopeTraversalExpr{Traversal: t, SrcRange: t.SourceRange()})
-			if v.IsWhollyKnown() {
+			// Evaluated out of its context (a branch not taken, say), a
+			// reference may fail: that one is not the cause.
+			v, hd := s.evalDiags(&hclsyntax.ScopeTraversalExpr{Traversal: t, SrcRange: t.SourceRange()})
+			if hd.HasErrors() || v.IsWhollyKnown() {
 				continue
 			}
 			rs := deepReasons(v)
@@ -553,7 +637,10 @@ func (s *scope) fallbackReason(expr hcl.Expression) string {
 			reasons = append(reasons, rs...)
 		}
 	}
-	if len(reasons) == 0 {
+	if joined := joinReasons(reasons); joined != "" {
+		return joined
+	}
+	{
 		text := ""
 		if expr != nil {
 			text = s.inst.ev.exprText(expr.Range())
@@ -563,8 +650,6 @@ func (s *scope) fallbackReason(expr hcl.Expression) string {
 		}
 		return text + " cannot be evaluated offline"
 	}
-	sort.Strings(reasons)
-	return joinReasons(reasons)
 }
 
 // segment maps a stretch of rendered template text to its source.
