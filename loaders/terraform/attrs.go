@@ -319,7 +319,11 @@ func (m *modInst) dataAttr(b *block, is *instSet, k instKey, name string) cty.Va
 		case "name", "id", "region":
 			for _, arg := range []string{"region", "name"} {
 				if a, ok := configuredAttrs(b.body)[arg]; ok {
-					return sc.eval(a.Expr)
+					// region = var.region with a null default means the
+					// provider's region, as the provider reads it.
+					if v := sc.eval(a.Expr); !v.IsKnown() || !v.IsNull() {
+						return v
+					}
 				}
 			}
 			return cty.StringVal(m.region(b.provider))
@@ -333,6 +337,21 @@ func (m *modInst) dataAttr(b *block, is *instSet, k instKey, name string) cty.Va
 				return d.json
 			}
 			return d.minified
+		}
+	case "aws_service_principal":
+		// The provider builds the name from the service and partition;
+		// no request is made.
+		if a, ok := configuredAttrs(b.body)["service_name"]; ok {
+			v, marks := sc.eval(a.Expr).UnmarkDeep()
+			switch {
+			case !v.IsKnown():
+				return unknownOf(cty.String, joinReasons(reasonsOf(marks)))
+			case v.IsNull() || v.Type() != cty.String:
+			case name == "name" || name == "id":
+				return cty.StringVal(v.AsString() + "." + dnsSuffix(ls.partition)).WithMarks(marks)
+			case name == "suffix":
+				return cty.StringVal(dnsSuffix(ls.partition))
+			}
 		}
 	case "aws_arn":
 		if a, ok := configuredAttrs(b.body)["arn"]; ok {

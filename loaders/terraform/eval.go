@@ -279,6 +279,7 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 		undeclared = map[string]hcl.Range{} // "var.x", "local.y", "aws_s3_bucket.b", ...
 		resources  = map[string]*need{}     // "type.name" or "data.type.name" or "module.name"
 	)
+	covered := attrsAfter(expr)
 	addNeed := func(key string, t hcl.Traversal, attrStep int) {
 		n := resources[key]
 		if n == nil {
@@ -296,6 +297,14 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 				n.attrs[a.Name] = true
 				return
 			}
+		}
+		// aws_x.y[*].arn, aws_x.y[count.index].arn: the attribute follows
+		// in the syntax, not in the traversal.
+		if names, ok := covered[rangeKey(t.SourceRange())]; ok {
+			for _, name := range names {
+				n.attrs[name] = true
+			}
+			return
 		}
 		n.all = true
 	}
@@ -450,6 +459,66 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 		s.undeclaredVars(undeclared, vars)
 	}
 	return ctx
+}
+
+func rangeKey(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Byte, r.End.Byte)
+}
+
+// attrsAfter finds references whose attribute is applied by a splat, an
+// index expression or a relative traversal (aws_x.y[*].arn,
+// aws_x.y[count.index].arn), keyed by the reference's range.
+func attrsAfter(expr hcl.Expression) map[string][]string {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	out := map[string][]string{}
+	source := func(e hclsyntax.Expression) *hclsyntax.ScopeTraversalExpr {
+		for range 4 {
+			switch x := e.(type) {
+			case *hclsyntax.ScopeTraversalExpr:
+				return x
+			case *hclsyntax.IndexExpr:
+				e = x.Collection
+			case *hclsyntax.ParenthesesExpr:
+				e = x.Expression
+			default:
+				return nil
+			}
+		}
+		return nil
+	}
+	firstAttr := func(t hcl.Traversal) string {
+		if len(t) > 0 {
+			if a, ok := t[0].(hcl.TraverseAttr); ok {
+				return a.Name
+			}
+		}
+		return ""
+	}
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.RelativeTraversalExpr:
+			if st := source(x.Source); st != nil {
+				if name := firstAttr(x.Traversal); name != "" {
+					k := rangeKey(st.SrcRange)
+					out[k] = append(out[k], name)
+				}
+			}
+		case *hclsyntax.SplatExpr:
+			st := source(x.Source)
+			rel, ok := x.Each.(*hclsyntax.RelativeTraversalExpr)
+			if st != nil && ok {
+				if name := firstAttr(rel.Traversal); name != "" {
+					k := rangeKey(st.SrcRange)
+					out[k] = append(out[k], name)
+				}
+			}
+		}
+		return nil
+	})
+	return out
 }
 
 // addUndeclared reports references to undeclared resources, data sources
@@ -773,6 +842,9 @@ func (m *modInst) allAttrs(b *block) []string {
 	for _, name := range computedAttrNames(b) {
 		set[name] = true
 	}
+	// Every AWS resource has an id, nearly every one an arn: a for
+	// expression over instances usually reads one of them.
+	set["id"], set["arn"] = true, true
 	out := make([]string, 0, len(set))
 	for name := range set {
 		out = append(out, name)

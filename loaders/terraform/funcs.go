@@ -78,7 +78,7 @@ var pureFuncs = map[string]function.Function{
 	"keys":             stdlib.KeysFunc,
 	"length":           lengthFunc,
 	"log":              stdlib.LogFunc,
-	"lookup":           stdlib.LookupFunc,
+	"lookup":           lookupFunc,
 	"lower":            stdlib.LowerFunc,
 	"matchkeys":        matchkeysFunc,
 	"max":              stdlib.MaxFunc,
@@ -294,6 +294,66 @@ var canFunc = function.New(&function.Spec{
 			return cty.UnknownVal(cty.Bool), nil
 		}
 		return cty.True, nil
+	},
+})
+
+// lookupFunc is Terraform's lookup, whose default may be null.
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowMarked: true},
+		{Name: "key", Type: cty.String, AllowMarked: true},
+	},
+	VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if len(args) > 3 {
+			return cty.NilType, errors.New("lookup() takes at most three arguments")
+		}
+		ty := args[0].Type()
+		switch {
+		case ty.IsObjectType():
+			key, _ := args[1].Unmark()
+			if !key.IsKnown() {
+				return cty.DynamicPseudoType, nil
+			}
+			if ty.HasAttribute(key.AsString()) {
+				return ty.AttributeType(key.AsString()), nil
+			}
+			if len(args) == 3 {
+				return args[2].Type(), nil
+			}
+			return cty.NilType, fmt.Errorf("the given object has no attribute %q", key.AsString())
+		case ty.IsMapType():
+			return ty.ElementType(), nil
+		case ty == cty.DynamicPseudoType:
+			return cty.DynamicPseudoType, nil
+		}
+		return cty.NilType, errors.New("lookup() requires a map as the first argument")
+	},
+	Impl: func(args []cty.Value, ty cty.Type) (cty.Value, error) {
+		var marks []cty.ValueMarks
+		m, mk := args[0].Unmark()
+		marks = append(marks, mk)
+		key, kk := args[1].Unmark()
+		marks = append(marks, kk)
+		if !m.IsKnown() || !key.IsKnown() {
+			return cty.UnknownVal(ty).WithMarks(marks...), nil
+		}
+		k := key.AsString()
+		if m.Type().IsObjectType() {
+			if m.Type().HasAttribute(k) {
+				return m.GetAttr(k).WithMarks(marks...), nil
+			}
+		} else if m.HasIndex(key).True() {
+			return m.Index(key).WithMarks(marks...), nil
+		}
+		if len(args) == 3 {
+			def, err := convert.Convert(args[2], ty)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			return def.WithMarks(marks...), nil
+		}
+		return cty.NilVal, fmt.Errorf("lookup failed to find key %q", k)
 	},
 })
 

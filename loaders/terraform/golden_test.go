@@ -128,8 +128,8 @@ func summarize(res []loaders.Resource, diags loaders.Diagnostics) summary {
 	return s
 }
 
-// load discovers and loads the files under dirs.
-func load(t testing.TB, opts loaders.Options, dirs ...string) ([]loaders.Resource, loaders.Diagnostics) {
+// loadDirs discovers and loads the files under dirs.
+func loadDirs(t testing.TB, opts loaders.Options, dirs ...string) ([]loaders.Resource, loaders.Diagnostics) {
 	t.Helper()
 	files, diags := loaders.Discover(dirs, loaders.DiscoverOptions{})
 	l := New()

@@ -66,6 +66,12 @@ type loadState struct {
 
 // Load implements loaders.Loader.
 func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics) {
+	res, diags, _ := load(ctx, files, opts)
+	return res, diags
+}
+
+// load is Load, also returning the load state for tests to inspect.
+func load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics, *loadState) {
 	ls := newLoadState(opts)
 	var diags loaders.Diagnostics
 
@@ -113,7 +119,7 @@ func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Optio
 	res = dedupeResources(res)
 	diags = dedupeDiags(diags)
 	diags.Sort()
-	return res, diags
+	return res, diags, ls
 }
 
 func newLoadState(opts loaders.Options) *loadState {

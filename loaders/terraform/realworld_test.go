@@ -31,7 +31,7 @@ func TestRealWorld(t *testing.T) {
 			continue
 		}
 		dir := filepath.Join(*realWorld, repo.Name())
-		res, diags := load(t, loaders.Options{Roots: []string{dir}}, dir)
+		res, diags := loadDirs(t, loaders.Options{Roots: []string{dir}}, dir)
 		var errs, warns, unknowns int
 		for _, d := range diags {
 			switch d.Severity {

@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -209,18 +210,52 @@ func reRange(v policy.Value, r policy.Range) policy.Value {
 
 // targetAddr finds the declared resource an expression refers to
 // (aws_s3_bucket.logs for bucket = aws_s3_bucket.logs.id), following
-// locals and module inputs.
+// locals and module inputs. Of several references (try(aws_s3_bucket.this[0].id,
+// aws_s3_directory_bucket.this[0].bucket)) the first, in source order, to
+// an instance that exists wins.
 func (s *scope) targetAddr(expr hcl.Expression, depth int) string {
 	if depth > 16 || expr == nil {
 		return ""
 	}
 	m := s.inst
+	type candidate struct {
+		at   int
+		addr string
+		// follow is set for a local or variable to look through.
+		follow func() string
+	}
+	var cands []candidate
+	keyed := map[string]bool{} // references whose key an index expression gives
+	exists := func(b *block, key cty.Value) (string, bool) {
+		is := m.instances(b.key(), b.count, b.forEach, m.prefix()+b.key())
+		addr := m.prefix() + b.key()
+		if is.unknown {
+			return addr, true
+		}
+		if key == cty.NilVal {
+			return addr, len(is.keys) > 0
+		}
+		k, _ := key.UnmarkDeep()
+		if !k.IsKnown() || k.IsNull() {
+			return addr, len(is.keys) > 0
+		}
+		for _, ik := range is.keys {
+			switch {
+			case ik.kind == 1 && k.Type() == cty.Number:
+				if n, err := toInt(k); err == nil && n == ik.idx {
+					return addr + ik.String(), true
+				}
+			case ik.kind == 2 && k.Type() == cty.String && k.AsString() == ik.str:
+				return addr + ik.String(), true
+			}
+		}
+		return addr, false
+	}
 	// aws_sqs_queue.q[each.key].url: the index is an expression.
 	if se, ok := expr.(hclsyntax.Expression); ok {
-		found := ""
 		_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
 			ix, ok := n.(*hclsyntax.IndexExpr)
-			if !ok || found != "" {
+			if !ok {
 				return nil
 			}
 			coll, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr)
@@ -235,28 +270,17 @@ func (s *scope) targetAddr(expr hcl.Expression, depth int) string {
 			if b == nil {
 				return nil
 			}
+			keyed[rangeKey(coll.SrcRange)] = true
 			kv, _ := s.evalDiags(ix.Key)
-			k, _ := kv.UnmarkDeep()
-			found = m.prefix() + b.key()
-			if k.IsKnown() && !k.IsNull() {
-				switch k.Type() {
-				case cty.Number:
-					if n, err := toInt(k); err == nil {
-						found += fmt.Sprintf("[%d]", n)
-					}
-				case cty.String:
-					found += fmt.Sprintf("[%q]", k.AsString())
-				}
+			if addr, ok := exists(b, kv); ok {
+				cands = append(cands, candidate{at: coll.SrcRange.Start.Byte, addr: addr})
 			}
 			return nil
 		})
-		if found != "" {
-			return found
-		}
 	}
 	for _, t := range expr.Variables() {
 		root := t.RootName()
-		if _, ok := s.iter[root]; ok {
+		if _, ok := s.iter[root]; ok || keyed[rangeKey(t.SourceRange())] {
 			continue
 		}
 		name := ""
@@ -265,18 +289,15 @@ func (s *scope) targetAddr(expr hcl.Expression, depth int) string {
 				name = a.Name
 			}
 		}
+		at := t.SourceRange().Start.Byte
 		switch root {
 		case "local":
 			if l := m.mod.locals[name]; l != nil {
-				if a := m.rootScope().targetAddr(l.expr, depth+1); a != "" {
-					return a
-				}
+				cands = append(cands, candidate{at: at, follow: func() string { return m.rootScope().targetAddr(l.expr, depth+1) }})
 			}
 		case "var":
 			if o, ok := m.varOrigin[name]; ok && o.sc != nil {
-				if a := o.sc.targetAddr(o.expr, depth+1); a != "" {
-					return a
-				}
+				cands = append(cands, candidate{at: at, follow: func() string { return o.sc.targetAddr(o.expr, depth+1) }})
 			}
 		case "data", "module", "path", "count", "each", "self", "terraform":
 		default:
@@ -284,21 +305,26 @@ func (s *scope) targetAddr(expr hcl.Expression, depth int) string {
 			if b == nil {
 				continue
 			}
-			addr := m.prefix() + b.key()
+			key := cty.NilVal
 			if len(t) > 2 {
-				if idx, ok := t[2].(hcl.TraverseIndex); ok && idx.Key.IsKnown() && !idx.Key.IsNull() {
-					switch idx.Key.Type() {
-					case cty.Number:
-						if n, err := toInt(idx.Key); err == nil {
-							addr += fmt.Sprintf("[%d]", n)
-						}
-					case cty.String:
-						addr += fmt.Sprintf("[%q]", idx.Key.AsString())
-					}
+				if idx, ok := t[2].(hcl.TraverseIndex); ok {
+					key = idx.Key
 				}
 			}
-			return addr
+			if addr, ok := exists(b, key); ok {
+				cands = append(cands, candidate{at: at, addr: addr})
+			}
 		}
+	}
+	slices.SortStableFunc(cands, func(a, b candidate) int { return a.at - b.at })
+	for _, c := range cands {
+		if c.follow != nil {
+			if a := c.follow(); a != "" {
+				return a
+			}
+			continue
+		}
+		return c.addr
 	}
 	return ""
 }

@@ -44,3 +44,16 @@ resource "aws_iam_role" "uses_missing" {
     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { AWS = module.missing.arn } }]
   })
 }
+
+variable "enable_extra" {
+  type = bool
+}
+
+# A count that cannot be decided: the module is evaluated once and its
+# resources carry the reason.
+module "maybe" {
+  source = "../modules/queue"
+  count  = var.enable_extra ? 1 : 0
+  name   = "maybe"
+  sender = "arn:aws:iam::${count.index}:root"
+}
