@@ -97,7 +97,7 @@ func TestConformanceKICS(t *testing.T) {
 				checked++
 			}
 		case strings.HasPrefix(expected, "external:"):
-			for _, acct := range strings.Split(strings.TrimPrefix(expected, "external:"), ",") {
+			for acct := range strings.SplitSeq(strings.TrimPrefix(expected, "external:"), ",") {
 				if hasAccount(ps, acct) {
 					checked++
 				}

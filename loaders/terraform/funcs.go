@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"maps"
 	"math/big"
 	"net/netip"
 	"net/url"
@@ -152,9 +153,7 @@ var impureFuncs = map[string]cty.Type{
 // buildFuncs returns the function table of one root evaluation.
 func (ev *evaluator) buildFuncs() map[string]function.Function {
 	fs := make(map[string]function.Function, len(pureFuncs)+16)
-	for k, f := range pureFuncs {
-		fs[k] = f
-	}
+	maps.Copy(fs, pureFuncs)
 	for name, ty := range impureFuncs {
 		fs[name] = impureFunc(name, ty)
 	}
@@ -558,7 +557,7 @@ var indexFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}, {Name: "value", Type: cty.DynamicPseudoType}},
 	Type:   function.StaticReturnType(cty.Number),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		if !(args[0].Type().IsListType() || args[0].Type().IsTupleType()) {
+		if !args[0].Type().IsListType() && !args[0].Type().IsTupleType() {
 			return cty.NilVal, errors.New("argument must be a list or tuple")
 		}
 		if !args[0].IsKnown() {
@@ -856,7 +855,7 @@ func subnet(p netip.Prefix, newbits, num int64) (netip.Prefix, error) {
 	if num < 0 || (newbits < 63 && num >= int64(1)<<newbits) {
 		return netip.Prefix{}, fmt.Errorf("prefix extension of %d does not accommodate a subnet numbered %d", newbits, num)
 	}
-	shift := new(big.Int).Lsh(big.NewInt(num), uint(int64(p.Addr().BitLen())-bits))
+	shift := new(big.Int).Lsh(big.NewInt(num), uint(max(0, p.Addr().BitLen()-int(bits))))
 	a, err := addToAddr(p.Masked().Addr(), shift)
 	if err != nil {
 		return netip.Prefix{}, err

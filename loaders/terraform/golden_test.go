@@ -64,8 +64,10 @@ func pos(r policy.Range) string {
 func summarize(res []loaders.Resource, diags loaders.Diagnostics) summary {
 	s := summary{Resources: []resourceSummary{}}
 	for _, r := range res {
-		rs := resourceSummary{Address: r.Address, Type: r.Type, Kind: r.Kind, At: pos(r.Range), Decl: pos(r.DeclRange),
-			Target: r.Target, TargetName: r.TargetName, Condition: r.Condition, Documents: []documentSummary{}}
+		rs := resourceSummary{
+			Address: r.Address, Type: r.Type, Kind: r.Kind, At: pos(r.Range), Decl: pos(r.DeclRange),
+			Target: r.Target, TargetName: r.TargetName, Condition: r.Condition, Documents: []documentSummary{},
+		}
 		for _, mc := range r.ModuleChain {
 			rs.Modules = append(rs.Modules, mc.Address+" @ "+pos(mc.Range))
 		}
@@ -129,8 +131,8 @@ func summarize(res []loaders.Resource, diags loaders.Diagnostics) summary {
 }
 
 // loadDirs discovers and loads the files under dirs.
-func loadDirs(t testing.TB, opts loaders.Options, dirs ...string) ([]loaders.Resource, loaders.Diagnostics) {
-	t.Helper()
+func loadDirs(tb testing.TB, opts loaders.Options, dirs ...string) ([]loaders.Resource, loaders.Diagnostics) {
+	tb.Helper()
 	files, diags := loaders.Discover(dirs, loaders.DiscoverOptions{})
 	l := New()
 	var claimed []loaders.File

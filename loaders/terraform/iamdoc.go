@@ -31,15 +31,22 @@ type docResult struct {
 var (
 	docSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
-			{Name: "version"}, {Name: "policy_id"},
-			{Name: "source_policy_documents"}, {Name: "override_policy_documents"},
-			{Name: "source_json"}, {Name: "override_json"},
+			{Name: "version"},
+			{Name: "policy_id"},
+			{Name: "source_policy_documents"},
+			{Name: "override_policy_documents"},
+			{Name: "source_json"},
+			{Name: "override_json"},
 		},
 	}
 	statementSchema = &hcl.BodySchema{
 		Attributes: []hcl.AttributeSchema{
-			{Name: "sid"}, {Name: "effect"}, {Name: "actions"}, {Name: "not_actions"},
-			{Name: "resources"}, {Name: "not_resources"},
+			{Name: "sid"},
+			{Name: "effect"},
+			{Name: "actions"},
+			{Name: "not_actions"},
+			{Name: "resources"},
+			{Name: "not_resources"},
 		},
 	}
 	principalSchema = &hcl.BodySchema{Attributes: []hcl.AttributeSchema{{Name: "type"}, {Name: "identifiers"}}}
@@ -246,8 +253,10 @@ func (s *scope) buildDoc(b *block) policy.Value {
 	if id != nil {
 		doc.Fields = append(doc.Fields, policy.Field{Key: "Id", KeyRange: id.Range, Value: *id})
 	}
-	doc.Fields = append(doc.Fields, policy.Field{Key: "Statement", KeyRange: toRange(b.decl),
-		Value: policy.Value{Kind: policy.List, Items: statements, Range: toRange(b.rng)}})
+	doc.Fields = append(doc.Fields, policy.Field{
+		Key: "Statement", KeyRange: toRange(b.decl),
+		Value: policy.Value{Kind: policy.List, Items: statements, Range: toRange(b.rng)},
+	})
 	return doc
 }
 
@@ -381,7 +390,7 @@ func (s *scope) buildStatement(nb nestedBlock) policy.Value {
 		st.Fields = append(st.Fields, policy.Field{Key: key, KeyRange: toRange(kr), Value: v})
 	}
 	if a, ok := c.Attributes["sid"]; ok {
-		if v := s.walk(a.Expr, false); v.Kind != policy.Null && !(v.Kind == policy.String && v.Str == "") {
+		if v := s.walk(a.Expr, false); v.Kind != policy.Null && (v.Kind != policy.String || v.Str != "") {
 			add("Sid", a.NameRange, v)
 		}
 	}
@@ -471,8 +480,10 @@ func (s *scope) buildPrincipals(blocks []nestedBlock) policy.Value {
 			}
 		}
 		if !merged {
-			out.Fields = append(out.Fields, policy.Field{Key: typ.Str, KeyRange: typ.Range,
-				Value: policy.Value{Kind: policy.List, Items: items, Range: ids.Range}})
+			out.Fields = append(out.Fields, policy.Field{
+				Key: typ.Str, KeyRange: typ.Range,
+				Value: policy.Value{Kind: policy.List, Items: items, Range: ids.Range},
+			})
 		}
 	}
 	return out
@@ -519,8 +530,10 @@ func (s *scope) buildConditions(blocks []nestedBlock) policy.Value {
 			}
 		}
 		if op == nil {
-			out.Fields = append(out.Fields, policy.Field{Key: test.Str, KeyRange: test.Range,
-				Value: policy.Value{Kind: policy.Object, Range: toRange(nb.def)}})
+			out.Fields = append(out.Fields, policy.Field{
+				Key: test.Str, KeyRange: test.Range,
+				Value: policy.Value{Kind: policy.Object, Range: toRange(nb.def)},
+			})
 			op = &out.Fields[len(out.Fields)-1]
 		}
 		merged := false
@@ -531,8 +544,10 @@ func (s *scope) buildConditions(blocks []nestedBlock) policy.Value {
 			}
 		}
 		if !merged {
-			op.Value.Fields = append(op.Value.Fields, policy.Field{Key: variable.Str, KeyRange: vr,
-				Value: policy.Value{Kind: policy.List, Items: items, Range: vr}})
+			op.Value.Fields = append(op.Value.Fields, policy.Field{
+				Key: variable.Str, KeyRange: vr,
+				Value: policy.Value{Kind: policy.List, Items: items, Range: vr},
+			})
 		}
 	}
 	return out
@@ -553,11 +568,19 @@ func renderJSON(v policy.Value, indent bool) string {
 	return out.String()
 }
 
+// writeJSONString writes s as a JSON string.
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc, err := json.Marshal(s)
+	if err != nil { // cannot happen for a string
+		enc = []byte(`""`)
+	}
+	b.Write(enc)
+}
+
 func writeJSON(b *bytes.Buffer, v policy.Value) {
 	switch v.Kind {
 	case policy.String:
-		enc, _ := json.Marshal(v.Str)
-		b.Write(enc)
+		writeJSONString(b, v.Str)
 	case policy.Number, policy.Bool:
 		b.WriteString(v.Str)
 	case policy.List:
@@ -575,8 +598,7 @@ func writeJSON(b *bytes.Buffer, v policy.Value) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			enc, _ := json.Marshal(f.Key)
-			b.Write(enc)
+			writeJSONString(b, f.Key)
 			b.WriteByte(':')
 			writeJSON(b, f.Value)
 		}

@@ -55,7 +55,7 @@ func joinReasons(rs []string) string {
 	var uniq []string
 	seen := map[string]bool{}
 	for _, r := range rs {
-		for _, part := range strings.Split(r, "; ") {
+		for part := range strings.SplitSeq(r, "; ") {
 			if part != "" && !seen[part] {
 				seen[part] = true
 				uniq = append(uniq, part)

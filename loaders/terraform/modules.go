@@ -47,7 +47,7 @@ func isLocalSource(src string) bool {
 // roots returns the modules evaluated as roots: the directories no other
 // scanned directory calls as a local module. A directory reachable only
 // through a cycle of calls becomes a root too, so nothing is skipped.
-func (ls *loadState) roots(dirs []string) ([]*module, loaders.Diagnostics) {
+func (ls *loadState) roots(dirs []string) []*module {
 	called := map[string][]string{} // dir -> called dirs
 	callers := map[string]int{}
 	for _, d := range dirs {
@@ -88,7 +88,7 @@ func (ls *loadState) roots(dirs []string) ([]*module, loaders.Diagnostics) {
 			mark(d, 0)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // callValue is the value of module.NAME as a reference sees it: the
@@ -345,8 +345,8 @@ func (m *modInst) runOnce(ctx context.Context) {
 func rebase(r loaders.Resource, from, to *modInst) loaders.Resource {
 	out := r
 	swap := func(s string) string {
-		if strings.HasPrefix(s, from.addr) {
-			return to.addr + strings.TrimPrefix(s, from.addr)
+		if after, ok := strings.CutPrefix(s, from.addr); ok {
+			return to.addr + after
 		}
 		return s
 	}
@@ -407,8 +407,10 @@ func (ls *loadState) downloaded(rootDir, key string) (string, bool) {
 		if err == nil {
 			var manifest struct {
 				Modules []struct {
-					Key, Source, Dir string
-				}
+					Key    string `json:"Key"`
+					Source string `json:"Source"`
+					Dir    string `json:"Dir"`
+				} `json:"Modules"`
 			}
 			if json.Unmarshal(data, &manifest) == nil {
 				for _, e := range manifest.Modules {

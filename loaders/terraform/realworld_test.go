@@ -32,13 +32,17 @@ func TestRealWorld(t *testing.T) {
 		}
 		dir := filepath.Join(*realWorld, repo.Name())
 		res, diags := loadDirs(t, loaders.Options{Roots: []string{dir}}, dir)
-		var errs, warns, unknowns int
+		var errs, notDownloaded, warns, unknowns int
 		for _, d := range diags {
-			switch d.Severity {
-			case loaders.Error:
+			switch {
+			case d.Severity == loaders.Error && strings.HasSuffix(d.Summary, "is not downloaded; run terraform init"):
+				// Examples call registry modules; without terraform init
+				// that is one documented error per call.
+				notDownloaded++
+			case d.Severity == loaders.Error:
 				errs++
 				t.Errorf("%s: %v", repo.Name(), d)
-			case loaders.Warning:
+			case d.Severity == loaders.Warning:
 				warns++
 				t.Logf("%s: warning: %v", repo.Name(), d)
 			}
@@ -63,7 +67,8 @@ func TestRealWorld(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%s: %d resources, %d errors, %d warnings, %d unknown parts", repo.Name(), len(res), errs, warns, unknowns)
+		t.Logf("%s: %d resources, %d errors, %d registry modules not downloaded, %d warnings, %d unknown parts",
+			repo.Name(), len(res), errs, notDownloaded, warns, unknowns)
 	}
 	var keys []string
 	for k := range reasons {
