@@ -319,8 +319,32 @@ func dataSourceFor(typ string) dataSource {
 		return servicePrincipal
 	case "aws_arn":
 		return arnData
+	case "aws_iam_session_context":
+		return sessionContext
 	}
 	return nil
+}
+
+// sessionContext: for an ARN that is not an assumed-role session the
+// provider returns it unchanged (issuer_arn = arn) without a request; a
+// session's issuer needs IAM and stays read from AWS.
+func sessionContext(sc *scope, b *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
+	a, ok := configuredAttrs(b.body)["arn"]
+	if !ok || (name != "issuer_arn" && name != "id") {
+		return cty.NilVal, false
+	}
+	v := sc.eval(a.Expr)
+	uv, marks := v.UnmarkDeep()
+	if !uv.IsKnown() {
+		return unknownOf(cty.String, joinReasons(reasonsOf(marks))), true
+	}
+	if uv.IsNull() || uv.Type() != cty.String {
+		return cty.NilVal, false
+	}
+	if arn, ok := policy.ParseARN(uv.AsString()); ok && arn.Service == "sts" {
+		return cty.NilVal, false
+	}
+	return v, true
 }
 
 func callerIdentity(sc *scope, _ *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
