@@ -217,7 +217,9 @@ func TestConformance(t *testing.T) {
 		path := fixturePath(t, dir, tmp, c)
 		rep := scan(ctx, engine, []string{path}, settings, 0, newStageTimer())
 		for _, d := range rep.Errors {
-			if d.Severity == "error" {
+			// A registry module that is not downloaded is reported as an
+			// error by design; any other error is a loader bug.
+			if d.Severity == "error" && !strings.Contains(d.Summary, "is not downloaded") {
 				t.Errorf("%s: load error: %s", c.key(), d.Error())
 			}
 		}
