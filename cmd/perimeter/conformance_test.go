@@ -154,7 +154,7 @@ func judge(label string, findings []rules.Finding) (ok bool, got string) {
 		if exposures[rules.ExposurePublic] > 0 {
 			return false, got
 		}
-		for _, a := range strings.Split(arg, ",") {
+		for a := range strings.SplitSeq(arg, ",") {
 			if !accounts[a] {
 				return false, got
 			}
