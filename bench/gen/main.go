@@ -126,7 +126,7 @@ locals {
 data "aws_caller_identity" "current" {}
 
 module "service" {
-  source   = "../modules/service"
+  source   = "../../modules/service"
   for_each = local.partners
 
   name            = "${local.prefix}-${each.key}"

@@ -30,6 +30,7 @@ func TestGoldenCases(t *testing.T) {
 		{name: "tfjson"},
 		{name: "modules"},
 		{name: "expressions"},
+		{name: "sharedmodule"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

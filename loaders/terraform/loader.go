@@ -463,7 +463,13 @@ func dedupeResources(res []loaders.Resource) []loaders.Resource {
 	seen := map[string]bool{}
 	out := res[:0]
 	for _, r := range res {
+		// The same module called from two root modules yields resources with
+		// equal addresses and ranges: they are different resources (two
+		// states), told apart by the module chain.
 		key := r.Address + "\x00" + r.Range.String()
+		for _, c := range r.ModuleChain {
+			key += "\x00" + c.Range.String()
+		}
 		if seen[key] {
 			continue
 		}
