@@ -46,6 +46,14 @@ type Options struct {
 	// Roots are the directories being scanned; file functions
 	// (Terraform's file(), templatefile()) read only inside them.
 	Roots []string
+
+	// Limits bound the work one file may cause (limits.go).
+	Limits Limits
+	// TestHook, when not nil, is called with the file or directory a loader
+	// is about to work on, inside each point where a panic is isolated (a
+	// file parsed, a Terraform module evaluated, a template analysed).
+	// Tests set it to inject a panic; a scan leaves it nil.
+	TestHook func(path string)
 }
 
 // Var is one --var flag.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"path"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -136,14 +137,22 @@ var metaArguments = map[string]bool{
 
 // parseFile parses one file. It never panics: a panic inside the parser
 // becomes an error diagnostic naming the file.
-func parseFile(name string, src []byte) (f *srcFile, diags loaders.Diagnostics) {
+func parseFile(name string, src []byte, opts *loaders.Options) (f *srcFile, diags loaders.Diagnostics) {
 	f = &srcFile{path: name, src: src, json: strings.HasSuffix(strings.ToLower(name), ".json")}
 	defer func() {
 		if r := recover(); r != nil {
 			f.file = nil
-			diags.Errorf(loaders.Range{File: name}, "internal error while parsing: %v", r)
+			diags = append(diags, loaders.PanicError(loaders.Range{File: name}, "while parsing", r, debug.Stack()))
 		}
 	}()
+	if opts.TestHook != nil {
+		opts.TestHook(name)
+	}
+	if d := checkSyntax(name, src, opts.Limits); d != nil {
+		// Too deep or too big to parse safely: hclsyntax would exhaust the
+		// stack or memory.
+		return f, loaders.Diagnostics{*d}
+	}
 	var hd hcl.Diagnostics
 	if f.json {
 		f.file, hd = hcljson.Parse(src, name)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"runtime/debug"
 	"slices"
 	"strings"
 
@@ -229,7 +230,7 @@ func (s *scope) evalDiags(expr hcl.Expression) (v cty.Value, hd hcl.Diagnostics)
 	defer func() {
 		if r := recover(); r != nil {
 			rng := expr.Range()
-			hd = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "internal error while evaluating", Detail: fmt.Sprint(r), Subject: &rng}}
+			hd = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "internal error while evaluating", Detail: fmt.Sprintf("%v (stack hash %s); please report it", r, loaders.StackHash(debug.Stack())), Subject: &rng}}
 			v = unknownBecause(s.inst.ev.exprText(rng) + " could not be evaluated (internal error)")
 		}
 	}()

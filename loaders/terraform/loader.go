@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -63,6 +64,8 @@ type loadState struct {
 	// instances that reused an earlier evaluation.
 	instances atomic.Int64
 	memoHits  atomic.Int64
+	// lines caches the line offsets of source files (textindex.go).
+	lines lineCache
 }
 
 // Load implements loaders.Loader.
@@ -76,7 +79,7 @@ func load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]lo
 	ls := newLoadState(opts)
 	var diags loaders.Diagnostics
 
-	parsed, pdiags := parseAll(ctx, files)
+	parsed, pdiags := parseAll(ctx, files, &ls.opts)
 	diags = append(diags, pdiags...)
 	byDir := map[string][]*srcFile{}
 	autoVars := map[string][]*srcFile{}
@@ -141,7 +144,7 @@ func newLoadState(opts loaders.Options) *loadState {
 }
 
 // parseAll parses files in parallel, bounded by GOMAXPROCS.
-func parseAll(ctx context.Context, files []loaders.File) ([]*srcFile, loaders.Diagnostics) {
+func parseAll(ctx context.Context, files []loaders.File, opts *loaders.Options) ([]*srcFile, loaders.Diagnostics) {
 	out := make([]*srcFile, len(files))
 	fdiags := make([]loaders.Diagnostics, len(files))
 	work := make(chan int)
@@ -153,7 +156,7 @@ func parseAll(ctx context.Context, files []loaders.File) ([]*srcFile, loaders.Di
 				if classify(p) == kindOther {
 					continue
 				}
-				out[i], fdiags[i] = parseFile(p, files[i].Data)
+				out[i], fdiags[i] = parseFile(p, files[i].Data, opts)
 			}
 		})
 	}
@@ -187,7 +190,7 @@ func (ls *loadState) readVarFiles() loaders.Diagnostics {
 			diags.Errorf(loaders.Range{File: disp}, "cannot read --var-file: %v", unwrapPathErr(err))
 			continue
 		}
-		f, fd := parseFile(disp, data)
+		f, fd := parseFile(disp, data, &ls.opts)
 		diags = append(diags, fd...)
 		ls.files[disp] = f
 		ls.varFiles = append(ls.varFiles, f)
@@ -278,10 +281,13 @@ func (ls *loadState) evalRoot(ctx context.Context, m *module) (res []loaders.Res
 	ev.funcs = ev.buildFuncs()
 	defer func() {
 		if r := recover(); r != nil {
-			ev.diags.Errorf(loaders.Range{File: m.dir}, "internal error while evaluating module %s: %v", m.dir, r)
+			ev.diags = append(ev.diags, loaders.PanicError(loaders.Range{File: m.dir}, "while evaluating module "+m.dir, r, debug.Stack()))
 			res, diags = ev.out, ev.diags
 		}
 	}()
+	if ls.opts.TestHook != nil {
+		ls.opts.TestHook(m.dir)
+	}
 	inst := ev.newInst(m, "", nil, nil)
 	ev.rootVars(inst)
 	inst.setRegions(nil)

@@ -450,12 +450,16 @@ func (ls *loadState) diskModule(dir string) (*module, loaders.Diagnostics) {
 			continue
 		}
 		p := path.Join(dir, e.Name())
+		if info, err := e.Info(); err == nil && info.Size() > ls.opts.Limits.OrDefaults().MaxFileSize {
+			diags.Errorf(loaders.Range{File: p}, "file is %d bytes, over the %d-byte limit (raise it with --max-file-size)", info.Size(), ls.opts.Limits.OrDefaults().MaxFileSize)
+			continue
+		}
 		data, err := os.ReadFile(filepath.FromSlash(p))
 		if err != nil {
 			diags.Errorf(loaders.Range{File: p}, "cannot read: %v", unwrapPathErr(err))
 			continue
 		}
-		f, fd := parseFile(p, data)
+		f, fd := parseFile(p, data, &ls.opts)
 		diags = append(diags, fd...)
 		files = append(files, f)
 		ls.extra[p] = f

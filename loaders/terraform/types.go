@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"runtime/debug"
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
@@ -78,7 +79,7 @@ func (m *modInst) emit(b *block) {
 	ev := m.ev
 	defer func() {
 		if r := recover(); r != nil {
-			ev.diags.Errorf(toRange(b.decl), "internal error while loading %s: %v", m.prefix()+b.key(), r)
+			ev.diags = append(ev.diags, loaders.PanicError(toRange(b.decl), "while loading "+m.prefix()+b.key(), r, debug.Stack()))
 		}
 	}()
 	attrs := configuredAttrs(b.body)

@@ -7,7 +7,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -852,44 +851,38 @@ func replaceTokens(v policy.Value, reasons []string) policy.Value {
 }
 
 // posMapper maps positions in rendered template text back to the source.
+// Every lookup takes logarithmic time (textindex.go): a policy of a hundred
+// thousand statements on one line must not take quadratic time.
 type posMapper struct {
-	text       string
-	lineStarts []int
-	segs       []segment
-	file       string
-	src        []byte
-	srcLines   []int
+	text textIndex
+	segs []segment
+	file string
+	src  []byte
+	// srcLines are the byte offsets of the source's lines, shared by every
+	// template of the file.
+	srcLines []int
 }
 
 func (ev *evaluator) newPosMapper(text string, segs []segment, file string) *posMapper {
-	mp := &posMapper{text: text, segs: segs, file: file, lineStarts: []int{0}}
-	for i := range len(text) {
-		if text[i] == '\n' {
-			mp.lineStarts = append(mp.lineStarts, i+1)
-		}
-	}
+	mp := &posMapper{text: newTextIndex(text), segs: segs, file: file}
 	mp.src = ev.ls.source(file)
 	if mp.src != nil {
-		mp.srcLines = []int{0}
-		for i, c := range mp.src {
-			if c == '\n' {
-				mp.srcLines = append(mp.srcLines, i+1)
-			}
-		}
+		mp.srcLines = ev.ls.lines.starts(file, mp.src)
 	}
 	return mp
 }
 
-func (mp *posMapper) offset(p policy.Pos) int {
-	if p.Line < 1 || p.Line > len(mp.lineStarts) {
-		return len(mp.text)
+// srcIndent is the width of the leading space of a source line.
+func (mp *posMapper) srcIndent(line int) int {
+	if mp.srcLines == nil || line < 1 || line > len(mp.srcLines) {
+		return 0
 	}
-	off := mp.lineStarts[p.Line-1]
-	for c := 1; c < p.Column && off < len(mp.text) && mp.text[off] != '\n'; c++ {
-		_, size := utf8.DecodeRuneInString(mp.text[off:])
-		off += size
+	start := mp.srcLines[line-1]
+	n := 0
+	for start+n < len(mp.src) && (mp.src[start+n] == ' ' || mp.src[start+n] == '\t') {
+		n++
 	}
-	return off
+	return n
 }
 
 func leadingSpace(s string) int {
@@ -900,20 +893,9 @@ func leadingSpace(s string) int {
 	return n
 }
 
-func (mp *posMapper) srcLine(line int) string {
-	if mp.srcLines == nil || line < 1 || line > len(mp.srcLines) {
-		return ""
-	}
-	start := mp.srcLines[line-1]
-	end := len(mp.src)
-	if line < len(mp.srcLines) {
-		end = mp.srcLines[line] - 1
-	}
-	return string(mp.src[start:end])
-}
-
 func (mp *posMapper) pos(p policy.Pos) policy.Pos {
-	off := mp.offset(p)
+	tx := &mp.text
+	off := tx.offset(p)
 	i := max(sort.Search(len(mp.segs), func(i int) bool { return mp.segs[i].out > off })-1, 0)
 	if len(mp.segs) == 0 {
 		return p
@@ -922,22 +904,17 @@ func (mp *posMapper) pos(p policy.Pos) policy.Pos {
 	if !sg.lit {
 		return policy.Pos{Line: sg.src.Line, Column: sg.src.Column}
 	}
-	stretch := mp.text[sg.out:min(off, len(mp.text))]
-	nl := strings.Count(stretch, "\n")
+	off = max(off, sg.out)
+	offLine := tx.lineOf(off)
+	nl := offLine - tx.lineOf(sg.out)
 	if nl == 0 {
-		return policy.Pos{Line: sg.src.Line, Column: sg.src.Column + utf8.RuneCountInString(stretch)}
+		return policy.Pos{Line: sg.src.Line, Column: sg.src.Column + tx.runes(sg.out, off)}
 	}
-	lineStart := strings.LastIndexByte(stretch, '\n') + 1
-	col := utf8.RuneCountInString(stretch[lineStart:]) + 1
+	lineStart := tx.lineStarts[offLine]
+	col := tx.runes(lineStart, off) + 1
 	line := sg.src.Line + nl
 	// A flush heredoc (<<-) strips indentation: add it back.
-	outLineStart := sg.out + lineStart
-	outLineEnd := strings.IndexByte(mp.text[outLineStart:], '\n')
-	outLine := mp.text[outLineStart:]
-	if outLineEnd >= 0 {
-		outLine = outLine[:outLineEnd]
-	}
-	if adj := leadingSpace(mp.srcLine(line)) - leadingSpace(outLine); adj > 0 {
+	if adj := mp.srcIndent(line) - leadingSpace(tx.text[lineStart:]); adj > 0 {
 		col += adj
 	}
 	return policy.Pos{Line: line, Column: col}

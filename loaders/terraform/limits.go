@@ -1,0 +1,427 @@
+package terraform
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/policy"
+)
+
+// Hostile input. hclsyntax parses and evaluates expressions recursively and
+// lexes a whole file into tokens before parsing it: a few megabytes of
+// "[[[[" or "!!!!" or "a+a+a+..." exhaust the goroutine stack (a fatal error
+// no recover can catch), and a few megabytes of "[],[],..." take gigabytes.
+// checkSyntax scans the source once, without building anything, and
+// refuses a file whose nesting or number of tokens exceeds the limits
+// before hclsyntax or hcljson sees it.
+
+// syntaxLimit is a limit a file exceeds, with where it first does.
+type syntaxLimit struct {
+	msg string
+	pos policy.Pos
+}
+
+// checkSyntax checks a .tf (native syntax) or .tf.json file against the
+// nesting and size limits.
+func checkSyntax(name string, src []byte, lim loaders.Limits) *loaders.Diagnostic {
+	lim = lim.OrDefaults()
+	sc := &hclScanner{src: src, maxDepth: lim.MaxDepth, maxTokens: lim.MaxNodes, line: 1, col: 1}
+	if strings.HasSuffix(strings.ToLower(name), ".json") {
+		sc.scanJSON()
+	} else {
+		sc.scanNative()
+	}
+	if sc.over == nil {
+		return nil
+	}
+	return &loaders.Diagnostic{
+		Severity: loaders.Error,
+		Summary:  sc.over.msg + "; the file is not analysed",
+		Range:    loaders.Range{File: name, Start: sc.over.pos, End: sc.over.pos},
+	}
+}
+
+// Kinds of nesting level.
+const (
+	lvBrace   = iota // { }
+	lvBrack          // [ ]
+	lvParen          // ( )
+	lvInterp         // ${ } or %{ }
+	lvQuote          // "template"
+	lvHeredoc        // <<EOT template
+	lvTmpl           // a whole string read as a template (.tf.json values)
+)
+
+type level struct {
+	kind   int
+	ops    int    // operators chained at this level since the last separator
+	marker string // heredoc end marker
+}
+
+// hclScanner measures nesting the way hclsyntax recurses: each open
+// bracket, brace, parenthesis, interpolation, string or heredoc is a
+// level, and each operator chained inside a level (a+b+c, !!x, a?b:c?d:e,
+// x[i][j]) adds one more, since the parser or the evaluator recurses once
+// per operator. Separators (commas, and newlines between attributes) end a
+// chain.
+type hclScanner struct {
+	src       []byte
+	i         int
+	line, col int
+	stack     []level
+	ops       int // sum of stack[*].ops and topOps
+	topOps    int // operators chained outside any level
+	tokens    int
+	maxDepth  int
+	maxTokens int
+	postfix   bool // the previous token can be indexed: x[...]
+	over      *syntaxLimit
+	base      int // depth of the enclosing JSON value (scanJSON)
+}
+
+func (s *hclScanner) pos() policy.Pos { return policy.Pos{Line: s.line, Column: s.col} }
+
+// adv moves past n bytes, keeping line and column (in runes).
+func (s *hclScanner) adv(n int) {
+	for range n {
+		if s.i >= len(s.src) {
+			return
+		}
+		c := s.src[s.i]
+		s.i++
+		switch {
+		case c == '\n':
+			s.line++
+			s.col = 1
+		case c&0xC0 != 0x80:
+			s.col++
+		}
+	}
+}
+
+func (s *hclScanner) peek(k int) byte {
+	if s.i+k < len(s.src) {
+		return s.src[s.i+k]
+	}
+	return 0
+}
+
+func (s *hclScanner) token() {
+	s.tokens++
+	if s.tokens > s.maxTokens && s.over == nil {
+		s.over = &syntaxLimit{fmt.Sprintf("the file has more than %d tokens (raise the limit with --max-nodes)", s.maxTokens), s.pos()}
+	}
+}
+
+func (s *hclScanner) checkDepth() {
+	if d := s.base + len(s.stack) + s.ops; d > s.maxDepth && s.over == nil {
+		s.over = &syntaxLimit{fmt.Sprintf("expressions nest deeper than %d levels (raise the limit with --max-depth)", s.maxDepth), s.pos()}
+	}
+}
+
+func (s *hclScanner) push(kind int) {
+	s.stack = append(s.stack, level{kind: kind})
+	s.token()
+	s.checkDepth()
+}
+
+func (s *hclScanner) pop() {
+	if n := len(s.stack); n > 0 {
+		s.ops -= s.stack[n-1].ops
+		s.stack = s.stack[:n-1]
+	}
+	s.token()
+}
+
+func (s *hclScanner) top() *level {
+	if len(s.stack) == 0 {
+		return nil
+	}
+	return &s.stack[len(s.stack)-1]
+}
+
+func (s *hclScanner) op() {
+	if t := s.top(); t != nil {
+		t.ops++
+	} else {
+		s.topOps++
+	}
+	s.ops++
+	s.token()
+	s.checkDepth()
+}
+
+// separator ends an operator chain at the current level.
+func (s *hclScanner) separator() {
+	if t := s.top(); t != nil {
+		s.ops -= t.ops
+		t.ops = 0
+	} else {
+		s.ops -= s.topOps
+		s.topOps = 0
+	}
+}
+
+func (s *hclScanner) inTemplate() bool {
+	t := s.top()
+	return t != nil && (t.kind == lvQuote || t.kind == lvHeredoc || t.kind == lvTmpl)
+}
+
+func (s *hclScanner) scanNative() {
+	for s.i < len(s.src) && s.over == nil {
+		if s.inTemplate() {
+			s.template()
+		} else {
+			s.code()
+		}
+	}
+}
+
+// code scans one token of expression syntax.
+func (s *hclScanner) code() {
+	c := s.src[s.i]
+	switch {
+	case c == ' ' || c == '\t' || c == '\r':
+		s.adv(1)
+	case c == '\n':
+		if t := s.top(); t == nil || t.kind == lvBrace {
+			s.separator()
+			s.postfix = false
+		}
+		s.adv(1)
+	case c == '#' || (c == '/' && s.peek(1) == '/'):
+		for s.i < len(s.src) && s.src[s.i] != '\n' {
+			s.adv(1)
+		}
+	case c == '/' && s.peek(1) == '*':
+		s.adv(2)
+		for s.i < len(s.src) && (s.src[s.i] != '*' || s.peek(1) != '/') {
+			s.adv(1)
+		}
+		s.adv(2)
+	case c == '{' || c == '(' || c == '[':
+		if c == '[' && s.postfix {
+			s.op() // an index: x[i][j] nests
+		}
+		s.adv(1)
+		s.push(map[byte]int{'{': lvBrace, '(': lvParen, '[': lvBrack}[c])
+		s.postfix = false
+	case c == '}' || c == ')' || c == ']':
+		s.adv(1)
+		s.pop()
+		s.postfix = true
+	case c == '"':
+		s.adv(1)
+		s.push(lvQuote)
+	case c == '<' && s.peek(1) == '<' && s.heredoc():
+	case c == ',':
+		s.adv(1)
+		s.token()
+		s.separator()
+		s.postfix = false
+	case c == '&' || c == '|' || c == '!' || c == '-' || c == '+' || c == '*' || c == '/' || c == '%' ||
+		c == '?' || c == '<' || c == '>' || (c == '=' && s.peek(1) == '='):
+		n := 1
+		if n2 := s.peek(1); n2 == '=' || (c == '&' && n2 == '&') || (c == '|' && n2 == '|') {
+			n = 2
+		}
+		s.adv(n)
+		s.op()
+		s.postfix = false
+	case c == '=' && s.peek(1) == '>':
+		s.adv(2)
+		s.token()
+		s.postfix = false
+	case isIdentStart(c):
+		for s.i < len(s.src) && (isIdentStart(s.src[s.i]) || isDigit(s.src[s.i]) || s.src[s.i] == '-' ||
+			s.src[s.i] == '.' && s.peek(1) != '.') {
+			s.adv(1)
+		}
+		s.token()
+		s.postfix = true
+	case isDigit(c):
+		for s.i < len(s.src) && (isDigit(s.src[s.i]) || s.src[s.i] == '.' ||
+			s.src[s.i] == 'e' || s.src[s.i] == 'E' || (s.src[s.i] == '-' || s.src[s.i] == '+') && (s.src[s.i-1]|0x20) == 'e') {
+			s.adv(1)
+		}
+		s.token()
+		s.postfix = true
+	default: // = : . ...
+		s.adv(1)
+		s.token()
+		s.postfix = c == '.'
+	}
+}
+
+func isIdentStart(c byte) bool {
+	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= 0x80
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// heredoc starts a heredoc at "<<" when an identifier follows (with "-"
+// for the flush form) and the line ends after it.
+func (s *hclScanner) heredoc() bool {
+	j := s.i + 2
+	if j < len(s.src) && s.src[j] == '-' {
+		j++
+	}
+	k := j
+	for k < len(s.src) && (isIdentStart(s.src[k]) || isDigit(s.src[k]) || s.src[k] == '-') {
+		k++
+	}
+	if k == j {
+		return false
+	}
+	e := k
+	for e < len(s.src) && (s.src[e] == ' ' || s.src[e] == '\t' || s.src[e] == '\r') {
+		e++
+	}
+	if e < len(s.src) && s.src[e] != '\n' {
+		return false
+	}
+	marker := string(s.src[j:k])
+	s.adv(e + 1 - s.i)
+	s.push(lvHeredoc)
+	s.top().marker = marker
+	s.postfix = false
+	return true
+}
+
+// template scans template text up to the next interpolation, directive or
+// end of the template.
+func (s *hclScanner) template() {
+	t := s.top()
+	lineStart := s.i == 0 || s.src[s.i-1] == '\n'
+	if t.kind == lvHeredoc && lineStart {
+		end := s.i
+		for end < len(s.src) && s.src[end] != '\n' {
+			end++
+		}
+		if strings.TrimSpace(string(s.src[s.i:end])) == t.marker {
+			s.adv(end - s.i)
+			s.pop()
+			s.postfix = true
+			return
+		}
+	}
+	c := s.src[s.i]
+	switch {
+	case t.kind == lvQuote && c == '"':
+		s.adv(1)
+		s.pop()
+		s.postfix = true
+	case t.kind == lvQuote && c == '\n': // an unterminated string: hclsyntax ends it here too
+		s.pop()
+	case t.kind == lvQuote && c == '\\':
+		s.adv(2)
+	case (c == '$' || c == '%') && s.peek(1) == c && s.peek(2) == '{': // $${ and %%{ are literal
+		s.adv(3)
+	case (c == '$' || c == '%') && s.peek(1) == '{':
+		s.adv(2)
+		if c == '%' {
+			s.directive(t)
+		}
+		s.push(lvInterp)
+		s.postfix = false
+	default:
+		s.adv(1)
+		if lineStart {
+			s.token()
+		}
+	}
+}
+
+// directive counts %{if} and %{for} as a level of the template until
+// their %{endif} or %{endfor}: hclsyntax nests their bodies.
+func (s *hclScanner) directive(t *level) {
+	j := s.i
+	for j < len(s.src) && (s.src[j] == ' ' || s.src[j] == '~' || s.src[j] == '\t') {
+		j++
+	}
+	word := func(w string) bool {
+		return strings.HasPrefix(string(s.src[j:min(len(s.src), j+len(w)+1)]), w)
+	}
+	switch {
+	case word("endif"), word("endfor"):
+		if t.ops > 0 {
+			t.ops--
+			s.ops--
+		}
+	case word("if"), word("for"):
+		t.ops++
+		s.ops++
+		s.checkDepth()
+	}
+}
+
+// scanJSON checks a .tf.json file: JSON nesting and values, and every
+// string, which hcljson reads as a template, as template syntax.
+func (s *hclScanner) scanJSON() {
+	depth := 0
+	for s.i < len(s.src) && s.over == nil {
+		c := s.src[s.i]
+		switch c {
+		case '{', '[':
+			depth++
+			s.token()
+			if depth > s.maxDepth {
+				s.over = &syntaxLimit{fmt.Sprintf("JSON nests deeper than %d levels (raise the limit with --max-depth)", s.maxDepth), s.pos()}
+			}
+			s.adv(1)
+		case '}', ']':
+			depth = max(0, depth-1)
+			s.adv(1)
+		case '"':
+			s.jsonString(depth)
+		case ' ', '\t', '\r', '\n', ',', ':':
+			s.adv(1)
+		default:
+			s.token()
+			for s.i < len(s.src) && !strings.ContainsRune(" \t\r\n,:]}\"[{", rune(s.src[s.i])) {
+				s.adv(1)
+			}
+		}
+	}
+}
+
+// jsonString checks one JSON string: when it holds a template sequence,
+// its decoded text is scanned as a template nested at depth.
+func (s *hclScanner) jsonString(depth int) {
+	s.token()
+	start, startLine, startCol := s.i, s.line, s.col
+	s.adv(1)
+	escaped := false
+	for s.i < len(s.src) && s.src[s.i] != '"' {
+		if s.src[s.i] == '\\' {
+			escaped = true
+			s.adv(1)
+		}
+		s.adv(1)
+	}
+	s.adv(1)
+	raw := s.src[start:min(s.i, len(s.src))]
+	text := string(raw[1:])
+	if len(raw) >= 2 && raw[len(raw)-1] == '"' {
+		text = string(raw[1 : len(raw)-1])
+	}
+	if escaped {
+		if err := json.Unmarshal(raw, &text); err != nil {
+			return // hcljson reports the bad string
+		}
+	}
+	if !strings.Contains(text, "${") && !strings.Contains(text, "%{") {
+		return
+	}
+	inner := &hclScanner{src: []byte(text), maxDepth: s.maxDepth, maxTokens: s.maxTokens - s.tokens, line: startLine, col: startCol, base: depth}
+	inner.stack = []level{{kind: lvTmpl}}
+	inner.scanNative()
+	s.tokens += inner.tokens
+	if inner.over != nil && s.over == nil {
+		// Positions inside an escaped string are approximate; the line of
+		// the string is right.
+		s.over = inner.over
+	}
+}
