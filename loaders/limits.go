@@ -2,6 +2,7 @@ package loaders
 
 import (
 	"bytes"
+	"strings"
 	"fmt"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -42,9 +43,9 @@ type Limits struct {
 // deepest real Terraform and CloudFormation nest a few dozen levels.
 const (
 	DefaultMaxDepth          = 200
-	DefaultMaxNodes          = 1_000_000
+	DefaultMaxNodes          = 500_000
 	DefaultMaxAliasExpansion = 200_000
-	DefaultMaxStatements     = 1000
+	DefaultMaxStatements     = 500
 )
 
 // OrDefaults returns l with every zero field set to its default.
@@ -143,4 +144,13 @@ func DecodeUTF16(data []byte) ([]byte, bool) {
 		out = utf8.AppendRune(out, r)
 	}
 	return out, true
+}
+
+// LimitHint names the flag that raises the limit a message of
+// policy.ParseJSON (a SyntaxError with Limit set) is about.
+func LimitHint(msg string) string {
+	if strings.Contains(msg, "nests deeper") {
+		return "raise the limit with --max-depth"
+	}
+	return "raise the limit with --max-nodes"
 }

@@ -13,11 +13,19 @@ import (
 // exhausting the stack.
 const DefaultMaxDepth = 1000
 
+// DefaultMaxValues bounds how many values a JSON text may hold before
+// ParseJSON refuses it, and so the memory its tree takes. The largest
+// policy AWS accepts (32 KB) holds a few thousand.
+const DefaultMaxValues = 1_000_000
+
 // SyntaxError is a JSON syntax error at a position.
 type SyntaxError struct {
 	File string
 	Pos  Pos
 	Msg  string
+	// Limit is set when the text is not wrong but over a limit
+	// (JSONOptions.MaxDepth or MaxValues).
+	Limit bool
 }
 
 func (e *SyntaxError) Error() string {
@@ -34,13 +42,17 @@ type JSONOptions struct {
 	File     string
 	Start    Pos // position of the first byte; zero means 1:1
 	MaxDepth int // zero means DefaultMaxDepth
+	// MaxValues bounds how many values (scalars, arrays, objects) the text
+	// may hold, and so the memory the tree takes; zero means
+	// DefaultMaxValues.
+	MaxValues int
 }
 
 // ParseJSON parses one JSON value, recording the range of every node. Numbers
 // keep their spelling. Invalid UTF-8 in strings is replaced by U+FFFD, as
 // encoding/json does. Trailing non-space content is an error.
 func ParseJSON(data []byte, opts JSONOptions) (Value, error) {
-	p := jsonParser{data: data, file: opts.File, line: opts.Start.Line, col: opts.Start.Column, maxDepth: opts.MaxDepth}
+	p := jsonParser{data: data, file: opts.File, line: opts.Start.Line, col: opts.Start.Column, maxDepth: opts.MaxDepth, maxValues: opts.MaxValues}
 	if p.line == 0 {
 		p.line, p.col = 1, 1
 	}
@@ -49,6 +61,9 @@ func ParseJSON(data []byte, opts JSONOptions) (Value, error) {
 	}
 	if p.maxDepth <= 0 {
 		p.maxDepth = DefaultMaxDepth
+	}
+	if p.maxValues <= 0 {
+		p.maxValues = DefaultMaxValues
 	}
 	// A UTF-8 byte order mark is tolerated, as AWS's own parsers do.
 	if len(p.data) >= 3 && p.data[0] == 0xEF && p.data[1] == 0xBB && p.data[2] == 0xBF {
@@ -72,12 +87,18 @@ type jsonParser struct {
 	line, col int
 	file      string
 	maxDepth  int
+	maxValues int
+	values    int
 }
 
 func (p *jsonParser) pos() Pos { return Pos{Line: p.line, Column: p.col} }
 
 func (p *jsonParser) errorf(format string, args ...any) error {
 	return &SyntaxError{File: p.file, Pos: p.pos(), Msg: fmt.Sprintf(format, args...)}
+}
+
+func (p *jsonParser) limitf(format string, args ...any) error {
+	return &SyntaxError{File: p.file, Pos: p.pos(), Msg: fmt.Sprintf(format, args...), Limit: true}
 }
 
 func (p *jsonParser) describe() string {
@@ -123,7 +144,11 @@ func (p *jsonParser) rangeFrom(start Pos) Range {
 
 func (p *jsonParser) value(depth int) (Value, error) {
 	if depth > p.maxDepth {
-		return Value{}, p.errorf("JSON nests deeper than %d levels", p.maxDepth)
+		return Value{}, p.limitf("JSON nests deeper than %d levels", p.maxDepth)
+	}
+	p.values++
+	if p.values > p.maxValues {
+		return Value{}, p.limitf("JSON holds more than %d values", p.maxValues)
 	}
 	if p.off >= len(p.data) {
 		return Value{}, p.errorf("unexpected end of input, expected a value")

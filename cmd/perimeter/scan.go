@@ -39,6 +39,7 @@ type scanFlags struct {
 	partition   string
 	region      string
 	maxFileSize int64
+	limits      loaders.Limits
 	stats       bool
 	noColor     bool
 }
@@ -59,6 +60,10 @@ func (f *scanFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.partition, "partition", "", `AWS partition for ARNs the configuration leaves open (default "aws")`)
 	fs.StringVar(&f.region, "region", "", "AWS region for ARNs the configuration leaves open (default: the provider's, else any region)")
 	fs.Int64Var(&f.maxFileSize, "max-file-size", loaders.DefaultMaxFileSize, "skip (and report) files larger than this many bytes")
+	fs.IntVar(&f.limits.MaxDepth, "max-depth", loaders.DefaultMaxDepth, "refuse (and report) files nesting deeper than this (docs/limits.md)")
+	fs.IntVar(&f.limits.MaxNodes, "max-nodes", loaders.DefaultMaxNodes, "refuse (and report) files of more syntax elements than this: HCL tokens, JSON values, YAML nodes")
+	fs.IntVar(&f.limits.MaxAliasExpansion, "max-alias-expansion", loaders.DefaultMaxAliasExpansion, "refuse (and report) YAML whose aliases add more values than this")
+	fs.IntVar(&f.limits.MaxStatements, "max-statements", loaders.DefaultMaxStatements, "analyse at most this many statements of one policy; the rest are reported unresolved")
 	fs.BoolVar(&f.stats, "stats", false, "print counts and the time of each stage to standard error")
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour text output (NO_COLOR is honoured too)")
 }
@@ -89,6 +94,10 @@ func settingsFrom(f *scanFlags, paths []string, e env) (*scanSettings, error) {
 		return nil, err
 	}
 	s.opts.OwnAccount = s.zone.OwnAccount()
+	s.opts.Limits = f.limits
+	s.opts.Limits.MaxFileSize = f.maxFileSize
+	s.opts.Limits = s.opts.Limits.OrDefaults()
+	s.opts.TestHook = testLoaderHook
 	s.ruleDirs = append(slices.Clone(cfg.Rules), f.ruleDirs...)
 	return s, nil
 }
@@ -318,12 +327,18 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 	ls := allLoaders()
 	claimed := make([][]loaders.File, len(ls))
 	for _, file := range files {
-		for i, l := range ls {
-			if l.Claims(file.Path, file.Data) {
-				claimed[i] = append(claimed[i], file)
-				break
-			}
+		i := claimant(ls, file.Path, file.Data)
+		if i < 0 {
+			continue
 		}
+		if problem := loaders.TextProblem(file.Data); problem != "" {
+			// Only files a loader would read are errors: a binary .json is
+			// not a template, but a UTF-16 template is one perimeter cannot
+			// read.
+			diags.Errorf(loaders.Range{File: file.Path}, "%s; the file is not analysed", problem)
+			continue
+		}
+		claimed[i] = append(claimed[i], file)
 	}
 
 	var (
@@ -344,11 +359,13 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 		})
 	}
 	wg.Wait()
+	diags = append(diags, loaders.CapStatements(resources, s.opts.Limits.MaxStatements)...)
 	timer.done("load")
 
 	findings, evalDiags := engine.Evaluate(ctx, s.zone, resources)
 	diags = append(diags, evalDiags...)
 	diags.Sort()
+	diags = capPerFile(diags, maxDiagnosticsPerFile)
 	timer.done("evaluate")
 
 	policies := 0
@@ -372,16 +389,22 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 	}
 }
 
-// loadSafely runs one loader; a panic becomes an error diagnostic so that
-// the other loaders' findings survive.
+// loadSafely runs one loader. Each loader isolates its files (a panic while
+// reading a file or evaluating a Terraform module becomes an error naming
+// it, and the other files are analysed); this is the last resort for a
+// panic outside those points, so that the other loaders' findings survive.
 func loadSafely(ctx context.Context, l loaders.Loader, files []loaders.File, opts loaders.Options) (res []loaders.Resource, diags loaders.Diagnostics) {
 	defer func() {
 		if p := recover(); p != nil {
+			names := make([]string, 0, 3)
+			for _, f := range files[:min(3, len(files))] {
+				names = append(names, f.Path)
+			}
+			if len(files) > 3 {
+				names = append(names, fmt.Sprintf("and %d more", len(files)-3))
+			}
 			res = nil
-			diags = loaders.Diagnostics{{
-				Severity: loaders.Error,
-				Summary:  fmt.Sprintf("internal error in the %s loader: %v; please report it with this stack:\n%s", l.Name(), p, debug.Stack()),
-			}}
+			diags = loaders.Diagnostics{loaders.PanicError(loaders.Range{}, fmt.Sprintf("in the %s loader (%d files not analysed: %s)", l.Name(), len(files), strings.Join(names, ", ")), p, debug.Stack())}
 		}
 	}()
 	return l.Load(ctx, files, opts)

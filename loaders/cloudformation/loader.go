@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"maps"
 	"runtime"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -43,7 +44,7 @@ func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Op
 	lc := &loadContext{files: map[string]*parsedFile{}, overrides: overrides}
 
 	parsed := make([]*parsedFile, len(files))
-	parallel(ctx, len(files), func(i int) { parsed[i] = parseFile(files[i]) })
+	parallel(ctx, len(files), func(i int) { parsed[i] = parseFile(files[i], &opts) })
 	stackNames := map[string]string{}
 	for _, f := range files {
 		if isCDKManifest(f.Path, f.Data) {
@@ -119,18 +120,22 @@ func sortResources(rs []loaders.Resource) {
 
 // parseFile reads one file (first pass). A panic is turned into an error
 // diagnostic naming the file: one broken file must not end the scan.
-func parseFile(f loaders.File) (pf *parsedFile) {
+func parseFile(f loaders.File, opts *loaders.Options) (pf *parsedFile) {
 	pf = &parsedFile{file: f, diags: &diagSet{}}
 	defer func() {
 		if p := recover(); p != nil {
 			pf.t = nil
-			pf.diags.errorf(loaders.Range{File: f.Path}, "internal error while reading the template: %v", p)
+			d := loaders.PanicError(loaders.Range{File: f.Path}, "while reading the template", p, debug.Stack())
+			pf.diags.errorf(d.Range, "%s", d.Summary)
 		}
 	}()
+	if opts.TestHook != nil {
+		opts.TestHook(f.Path)
+	}
 	if isCDKManifest(f.Path, f.Data) {
 		return pf
 	}
-	src, ok := parseSource(f.Path, f.Data, pf.diags)
+	src, ok := parseSource(f.Path, f.Data, pf.diags, opts.Limits)
 	if !ok || !isTemplate(src.root) {
 		return pf
 	}
@@ -144,9 +149,13 @@ func analyseFile(ctx context.Context, pf *parsedFile, opts loaders.Options, lc *
 	defer func() {
 		if p := recover(); p != nil {
 			out = nil
-			pf.diags.errorf(loaders.Range{File: pf.file.Path}, "internal error while analysing the template: %v", p)
+			d := loaders.PanicError(loaders.Range{File: pf.file.Path}, "while analysing the template", p, debug.Stack())
+			pf.diags.errorf(d.Range, "%s", d.Summary)
 		}
 	}()
+	if opts.TestHook != nil {
+		opts.TestHook(pf.file.Path + "#analyse")
+	}
 	e := newEvaluator(pf.t, opts, lc.overrides, pf.diags)
 	e.lc, e.ctx, e.stackName = lc, ctx, pf.stackName
 	return e.analyse()
@@ -231,7 +240,10 @@ func merge(leaves []leaf) []loaders.Resource {
 			missing = true
 			continue
 		}
-		k := fingerprint(l.out)
+		k := ""
+		if len(leaves) > 1 { // one variant has nothing to be merged with
+			k = fingerprint(l.out)
+		}
 		g, ok := byKey[k]
 		if !ok {
 			g = &group{key: k}

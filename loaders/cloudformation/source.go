@@ -13,15 +13,11 @@ import (
 	"github.com/perimeter-iac/perimeter/policy"
 )
 
-// maxDepth bounds how deeply a template may nest, both when it is read and
-// when intrinsic functions are resolved. Real templates nest about twenty
-// levels; the bound keeps hostile input from exhausting the stack.
+// maxDepth bounds how deeply intrinsic functions and conditions are
+// resolved. Real templates nest about twenty levels; the bound keeps hostile
+// input from exhausting the stack. Reading a template is bounded by
+// loaders.Limits (MaxDepth, MaxNodes, MaxAliasExpansion) instead.
 const maxDepth = 200
-
-// aliasBudget bounds how many values YAML aliases may add to a document
-// beyond its own text, so that a "billion laughs" document is refused
-// instead of exhausting memory.
-const aliasBudget = 200_000
 
 // source is one template file turned into a position-carrying tree.
 type source struct {
@@ -50,20 +46,32 @@ func isJSON(data []byte) bool {
 // policy.ParseJSON, which is faster than yaml.v3 and gives exact end
 // positions; everything else through yaml.v3. A syntax error is returned as
 // a diagnostic and the file is not analysed further.
-func parseSource(path string, data []byte, diags *diagSet) (*source, bool) {
+func parseSource(path string, data []byte, diags *diagSet, lim loaders.Limits) (*source, bool) {
+	lim = lim.OrDefaults()
 	if isJSON(data) {
-		v, err := policy.ParseJSON(data, policy.JSONOptions{File: path, MaxDepth: maxDepth})
+		v, err := policy.ParseJSON(data, policy.JSONOptions{File: path, MaxDepth: lim.MaxDepth, MaxValues: lim.MaxNodes})
 		if err != nil {
 			r := loaders.Range{File: path}
 			msg := err.Error()
-			if se, ok := errors.AsType[*policy.SyntaxError](err); ok {
+			se, ok := errors.AsType[*policy.SyntaxError](err)
+			if ok {
 				r.Start = se.Pos
 				msg = se.Msg
 			}
-			diags.errorf(r, "JSON syntax error: %s", msg)
+			if ok && se.Limit {
+				diags.errorf(r, "%s (%s); the file is not analysed", msg, loaders.LimitHint(msg))
+			} else {
+				diags.errorf(r, "JSON syntax error: %s", msg)
+			}
 			return nil, false
 		}
 		return &source{path: path, root: v, json: true}, true
+	}
+	if line, over := yamlNodesOver(data, lim.MaxNodes); over {
+		// yaml.v3 builds every node before the converter sees one.
+		diags.errorf(loaders.Range{File: path, Start: policy.Pos{Line: line, Column: 1}, End: policy.Pos{Line: line, Column: 1}},
+			"the template has more than %d YAML nodes (raise the limit with --max-nodes); the file is not analysed", lim.MaxNodes)
+		return nil, false
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
@@ -76,7 +84,8 @@ func parseSource(path string, data []byte, diags *diagSet) (*source, bool) {
 		diags:  diags,
 		blocks: map[policy.Pos]policy.Pos{},
 		quoted: map[policy.Pos]bool{},
-		budget: len(data) + aliasBudget,
+		budget: len(data) + lim.MaxAliasExpansion,
+		lim:    lim,
 	}
 	root := c.convert(&doc, 0)
 	if c.failed {
@@ -113,6 +122,7 @@ type yamlConverter struct {
 	blocks map[policy.Pos]policy.Pos
 	quoted map[policy.Pos]bool
 	budget int
+	lim    loaders.Limits
 	failed bool
 }
 
@@ -147,14 +157,14 @@ func (c *yamlConverter) convert(n *yaml.Node, depth int) policy.Value {
 	if c.failed {
 		return policy.Value{Kind: policy.Null}
 	}
-	if depth > maxDepth {
-		c.diags.errorf(c.rangeOf(n), "the template nests deeper than %d levels; the file is not analysed", maxDepth)
+	if depth > c.lim.MaxDepth {
+		c.diags.errorf(c.rangeOf(n), "the template nests deeper than %d levels (raise the limit with --max-depth); the file is not analysed", c.lim.MaxDepth)
 		c.failed = true
 		return policy.Value{Kind: policy.Null}
 	}
 	c.budget--
 	if c.budget < 0 {
-		c.diags.errorf(c.rangeOf(n), "YAML aliases expand to too many values (more than %d beyond the text); the file is not analysed", aliasBudget)
+		c.diags.errorf(c.rangeOf(n), "YAML aliases expand to too many values (more than %d beyond the text; raise the limit with --max-alias-expansion); the file is not analysed", c.lim.MaxAliasExpansion)
 		c.failed = true
 		return policy.Value{Kind: policy.Null}
 	}
@@ -302,4 +312,44 @@ func (c *yamlConverter) noteBlock(n *yaml.Node, r loaders.Range) {
 		c.blocks[r.Start] = policy.Pos{Line: n.Line + 1, Column: len(text) - len(trimmed) + 1}
 		return
 	}
+}
+
+// yamlNodesOver reports whether a YAML text may hold more than limit
+// nodes, and the line where the count passes it. It counts what can start a
+// node (flow brackets and commas, "- ", ": ", "? " and the first token of a
+// line), which is at least the number of nodes yaml.v3 would build: quoted
+// text and comments only make the count larger, never smaller.
+func yamlNodesOver(data []byte, limit int) (int, bool) {
+	if len(data) <= limit {
+		return 0, false
+	}
+	n, line := 1, 1
+	lineStart := true
+	for i, c := range data {
+		switch {
+		case c == '\n':
+			line++
+			lineStart = true
+			continue
+		case c == ' ' || c == '\t' || c == '\r':
+			continue
+		case lineStart:
+			n++
+		}
+		lineStart = false
+		switch c {
+		case '[', '{':
+			n += 2
+		case ',':
+			n++
+		case '-', ':', '?':
+			if i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\n' || data[i+1] == '\r' || data[i+1] == '\t' {
+				n++
+			}
+		}
+		if n > limit {
+			return line, true
+		}
+	}
+	return 0, false
 }

@@ -173,6 +173,14 @@ func (m *modInst) child(mc *moduleCall, is *instSet, k instKey) *callResult {
 		cr.reason = reason
 		return cr
 	}
+	if cycle := m.callCycle(mod); cycle != "" {
+		// Terraform cannot expand a module that calls itself, directly or
+		// through others; its own resources are still read where it is
+		// evaluated outside the cycle.
+		m.ev.diags.Errorf(toRange(mc.decl), "%s: module call cycle: %s", addr, cycle)
+		cr.reason = fmt.Sprintf("%s: module call cycle: %s", addr, cycle)
+		return cr
+	}
 	sc := m.blockScope(is, k)
 	args := configuredAttrs(mc.body)
 	thunks := map[string]func() cty.Value{}
@@ -508,4 +516,18 @@ func (s *scope) walkModuleOutput(t hcl.Traversal, doc bool, depth int) (policy.V
 	}
 	v := cr.inst.rootScope().walkDepth(o.expr, doc && next+1 == len(t), depth+1)
 	return navigate(v, t[next+1:])
+}
+
+// callCycle returns the chain of module directories ("a -> b -> a") when
+// mod is already being evaluated by m or one of its callers, or "".
+func (m *modInst) callCycle(mod *module) string {
+	dirs := []string{mod.dir}
+	for in := m; in != nil; in = in.parent {
+		dirs = append(dirs, in.mod.dir)
+		if in.mod.dir == mod.dir {
+			slices.Reverse(dirs)
+			return strings.Join(dirs, " -> ")
+		}
+	}
+	return ""
 }

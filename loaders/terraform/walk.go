@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 
+	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/policy"
 )
 
@@ -338,7 +340,8 @@ func (s *scope) walkFile(e *hclsyntax.FunctionCallExpr) (policy.Value, bool) {
 	if err != nil {
 		return policy.Value{}, false // generic evaluation reports the error
 	}
-	v, perr := policy.ParseJSON(data, policy.JSONOptions{File: disp})
+	lim := s.inst.ev.ls.opts.Limits.OrDefaults()
+	v, perr := policy.ParseJSON(data, policy.JSONOptions{File: disp, MaxDepth: lim.MaxDepth, MaxValues: lim.MaxNodes})
 	if perr != nil {
 		// Let policy.Parse report the syntax error at the file's position.
 		return policy.StringValue(string(data), policyRange(disp, 1, 1)), true
@@ -701,7 +704,15 @@ func (s *scope) walkTemplate(parts []hclsyntax.Expression, whole hcl.Range, dept
 		}
 		return policy.Value{}, false
 	}
-	v, err := policy.ParseJSON([]byte(r.text), policy.JSONOptions{File: file})
+	lim := s.inst.ev.ls.opts.Limits.OrDefaults()
+	v, err := policy.ParseJSON([]byte(r.text), policy.JSONOptions{File: file, MaxDepth: lim.MaxDepth, MaxValues: lim.MaxNodes})
+	if se, ok := errors.AsType[*policy.SyntaxError](err); ok && se.Limit {
+		// Not wrong, but too big to read: say so, rather than let
+		// policy.Parse read it without the limit.
+		reason := fmt.Sprintf("the policy %s (%s)", strings.TrimPrefix(se.Msg, "JSON "), loaders.LimitHint(se.Msg))
+		s.inst.ev.diags.Errorf(toRange(whole), "%s", reason)
+		return policy.UnknownValue(reason, toRange(whole)), true
+	}
 	if err != nil {
 		if len(r.reasons) > 0 {
 			return policy.UnknownValue(joinReasons(r.reasons), toRange(whole)), true

@@ -1,0 +1,4 @@
+resource "aws_s3_bucket_policy" "broken" {
+  bucket = "b"
+  policy = = "x"
+}
