@@ -256,7 +256,4 @@ func SortFindings(fs []Finding) {
 	})
 }
 
-func stackHash(stack []byte) string {
-	sum := sha256.Sum256(stack)
-	return hex.EncodeToString(sum[:6])
-}
+func stackHash(stack []byte) string { return loaders.StackHash(stack) }
