@@ -2,8 +2,8 @@ package loaders
 
 import (
 	"bytes"
-	"strings"
 	"fmt"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 

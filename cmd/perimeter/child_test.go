@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -48,13 +49,25 @@ type childResult struct {
 // measures its wall time and peak memory.
 func runChild(t *testing.T, dir string, timeout time.Duration, args ...string) childResult {
 	t.Helper()
+	return runChildIn(t, dir, timeout, nil, args...)
+}
+
+// runChildWrapped is runChild under a wrapper command (unshare -n ...).
+func runChildWrapped(t *testing.T, dir string, wrapper []string, args ...string) childResult {
+	t.Helper()
+	return runChildIn(t, dir, time.Minute, wrapper, args...)
+}
+
+func runChildIn(t *testing.T, dir string, timeout time.Duration, wrapper []string, args ...string) childResult {
+	t.Helper()
 	raw, err := json.Marshal(args)
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^$")
+	argv := append(slices.Clone(wrapper), os.Args[0], "-test.run=^$")
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...) //nolint:gosec // the test binary itself, under a fixed wrapper
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), childEnv+"="+string(raw), "GOTRACEBACK=single")
 	var out, errOut bytes.Buffer

@@ -1,6 +1,7 @@
 package terraform
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -27,12 +28,7 @@ type syntaxLimit struct {
 // nesting and size limits.
 func checkSyntax(name string, src []byte, lim loaders.Limits) *loaders.Diagnostic {
 	lim = lim.OrDefaults()
-	sc := &hclScanner{src: src, maxDepth: lim.MaxDepth, maxTokens: lim.MaxNodes, line: 1, col: 1}
-	if strings.HasSuffix(strings.ToLower(name), ".json") {
-		sc.scanJSON()
-	} else {
-		sc.scanNative()
-	}
+	sc := scanSyntax(name, src, lim.MaxDepth, lim.MaxNodes)
 	if sc.over == nil {
 		return nil
 	}
@@ -41,6 +37,17 @@ func checkSyntax(name string, src []byte, lim loaders.Limits) *loaders.Diagnosti
 		Summary:  sc.over.msg + "; the file is not analysed",
 		Range:    loaders.Range{File: name, Start: sc.over.pos, End: sc.over.pos},
 	}
+}
+
+// scanSyntax scans a file, stopping at the first limit it exceeds.
+func scanSyntax(name string, src []byte, maxDepth, maxTokens int) *hclScanner {
+	sc := &hclScanner{src: src, maxDepth: maxDepth, maxTokens: maxTokens, line: 1, col: 1}
+	if strings.HasSuffix(strings.ToLower(name), ".json") {
+		sc.scanJSON()
+	} else {
+		sc.scanNative()
+	}
+	return sc
 }
 
 // Kinds of nesting level.
@@ -77,8 +84,12 @@ type hclScanner struct {
 	maxDepth  int
 	maxTokens int
 	postfix   bool // the previous token can be indexed: x[...]
-	over      *syntaxLimit
-	base      int // depth of the enclosing JSON value (scanJSON)
+	deepest   int  // the deepest nesting seen
+	// commentEnd caches lastCommentEnd.
+	commentEnd int
+	endKnown   bool
+	over       *syntaxLimit
+	base       int // depth of the enclosing JSON value (scanJSON)
 }
 
 func (s *hclScanner) pos() policy.Pos { return policy.Pos{Line: s.line, Column: s.col} }
@@ -116,7 +127,9 @@ func (s *hclScanner) token() {
 }
 
 func (s *hclScanner) checkDepth() {
-	if d := s.base + len(s.stack) + s.ops; d > s.maxDepth && s.over == nil {
+	d := s.base + len(s.stack) + s.ops
+	s.deepest = max(s.deepest, d)
+	if d > s.maxDepth && s.over == nil {
 		s.over = &syntaxLimit{fmt.Sprintf("expressions nest deeper than %d levels (raise the limit with --max-depth)", s.maxDepth), s.pos()}
 	}
 }
@@ -185,22 +198,27 @@ func (s *hclScanner) code() {
 	switch {
 	case c == ' ' || c == '\t' || c == '\r':
 		s.adv(1)
-	case c == '\n':
+	case c == '\n': // hclsyntax makes a token of every newline
 		if t := s.top(); t == nil || t.kind == lvBrace {
 			s.separator()
 			s.postfix = false
 		}
 		s.adv(1)
+		s.token()
 	case c == '#' || (c == '/' && s.peek(1) == '/'):
 		for s.i < len(s.src) && s.src[s.i] != '\n' {
 			s.adv(1)
 		}
-	case c == '/' && s.peek(1) == '*':
+		s.token()
+	case c == '/' && s.peek(1) == '*' && s.i+2 <= s.lastCommentEnd():
+		// (hclsyntax lexes an unterminated comment as "/", "*" and the
+		// tokens after them; so does the operator case below.)
 		s.adv(2)
 		for s.i < len(s.src) && (s.src[s.i] != '*' || s.peek(1) != '/') {
 			s.adv(1)
 		}
 		s.adv(2)
+		s.token()
 	case c == '{' || c == '(' || c == '[':
 		if c == '[' && s.postfix {
 			s.op() // an index: x[i][j] nests
@@ -261,12 +279,24 @@ func isIdentStart(c byte) bool {
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
+// lastCommentEnd is the offset of the last "*/" in the file (-1 if none),
+// found once: a comment that starts after it is unterminated.
+func (s *hclScanner) lastCommentEnd() int {
+	if !s.endKnown {
+		s.commentEnd, s.endKnown = bytes.LastIndex(s.src, []byte("*/")), true
+	}
+	return s.commentEnd
+}
+
 // heredoc starts a heredoc at "<<" when an identifier follows (with "-"
 // for the flush form) and the line ends after it.
 func (s *hclScanner) heredoc() bool {
 	j := s.i + 2
 	if j < len(s.src) && s.src[j] == '-' {
 		j++
+	}
+	if j >= len(s.src) || !isIdentStart(s.src[j]) {
+		return false
 	}
 	k := j
 	for k < len(s.src) && (isIdentStart(s.src[k]) || isDigit(s.src[k]) || s.src[k] == '-') {
@@ -366,6 +396,7 @@ func (s *hclScanner) scanJSON() {
 		switch c {
 		case '{', '[':
 			depth++
+			s.deepest = max(s.deepest, depth)
 			s.token()
 			if depth > s.maxDepth {
 				s.over = &syntaxLimit{fmt.Sprintf("JSON nests deeper than %d levels (raise the limit with --max-depth)", s.maxDepth), s.pos()}
@@ -419,6 +450,7 @@ func (s *hclScanner) jsonString(depth int) {
 	inner.stack = []level{{kind: lvTmpl}}
 	inner.scanNative()
 	s.tokens += inner.tokens
+	s.deepest = max(s.deepest, inner.deepest)
 	if inner.over != nil && s.over == nil {
 		// Positions inside an escaped string are approximate; the line of
 		// the string is right.
