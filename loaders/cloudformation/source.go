@@ -315,37 +315,45 @@ func (c *yamlConverter) noteBlock(n *yaml.Node, r loaders.Range) {
 }
 
 // yamlNodesOver reports whether a YAML text may hold more than limit
-// nodes, and the line where the count passes it. It counts what can start a
-// node (flow brackets and commas, "- ", ": ", "? " and the first token of a
-// line), which is at least the number of nodes yaml.v3 would build: quoted
-// text and comments only make the count larger, never smaller.
+// nodes, and the line where the count passes it. It counts, without
+// parsing, an upper bound of the nodes yaml.v3 would build: each run of
+// text may be a scalar and the null or collection beside it, each line may
+// open a block collection, and each indicator ("- ", ": ", "? ", a flow
+// bracket or comma) may add a node or an implicit null. Comments and quoted
+// text only make the count larger, never smaller.
 func yamlNodesOver(data []byte, limit int) (int, bool) {
-	if len(data) <= limit {
-		return 0, false
+	n, line := 2, 1 // the document and its root
+	if n > limit {
+		return line, true
 	}
-	n, line := 1, 1
-	lineStart := true
+	lineStart, prevBreak := true, true
 	for i, c := range data {
-		switch {
-		case c == '\n':
-			line++
-			lineStart = true
-			continue
-		case c == ' ' || c == '\t' || c == '\r':
-			continue
-		case lineStart:
-			n++
-		}
-		lineStart = false
 		switch c {
-		case '[', '{':
-			n += 2
-		case ',':
+		case '\n':
+			line++
+			lineStart, prevBreak = true, true
+			continue
+		case ' ', '\t', '\r':
+			prevBreak = true
+			continue
+		}
+		if lineStart {
 			n++
-		case '-', ':', '?':
-			if i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\n' || data[i+1] == '\r' || data[i+1] == '\t' {
-				n++
-			}
+			lineStart = false
+		}
+		spaceAfter := i+1 == len(data) || data[i+1] == ' ' || data[i+1] == '\n' || data[i+1] == '\r' || data[i+1] == '\t'
+		switch {
+		case c == '[' || c == '{' || c == ',':
+			n++
+			prevBreak = true
+		case c == ']' || c == '}':
+			prevBreak = true
+		case (c == '-' || c == ':' || c == '?') && spaceAfter:
+			n += 2
+			prevBreak = true
+		case prevBreak:
+			n += 2 // a scalar, and the null or collection that may pair with it
+			prevBreak = false
 		}
 		if n > limit {
 			return line, true
