@@ -3,6 +3,7 @@ package loaders
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -86,13 +87,10 @@ func CapStatements(res []Resource, limit int) Diagnostics {
 			n := len(d.Policy.Statements)
 			rest := d.Policy.Statements[limit]
 			reason := fmt.Sprintf("the policy has %d statements; statements %d to %d were not analysed (over the limit of %d: raise it with --max-statements)", n, limit+1, n, limit)
+			kept := slices.Clone(d.Policy.Statements[:limit])
+			kept = append(kept, policy.Statement{Index: limit, Unknown: true, Reason: reason, Range: rest.Range})
 			capped := *d.Policy
-			capped.Statements = append(d.Policy.Statements[:limit:limit], policy.Statement{
-				Index:   limit,
-				Unknown: true,
-				Reason:  reason,
-				Range:   rest.Range,
-			})
+			capped.Statements = kept
 			d.Policy = &capped
 			diags.Errorf(rest.Range.Or(d.Range), "%s %s: %s", res[i].Address, d.Attribute, reason)
 		}

@@ -25,8 +25,10 @@ var iamOperators = map[string]bool{
 // an operator is accepted exactly when it is [qualifier:]base[IfExists]
 // in any letter case, and its parts put back together spell it.
 func FuzzParseOperator(f *testing.F) {
-	for _, s := range []string{"StringEquals", "ForAnyValue:StringLikeIfExists", "forallvalues:arnnotlike", "IfExists",
-		"ForAnyValue:", ":StringEquals", "NullIfExists", "StringEqualsIfExistsIfExists", "Bool:Bool", "stringequals\x00"} {
+	for _, s := range []string{
+		"StringEquals", "ForAnyValue:StringLikeIfExists", "forallvalues:arnnotlike", "IfExists",
+		"ForAnyValue:", ":StringEquals", "NullIfExists", "StringEqualsIfExistsIfExists", "Bool:Bool", "stringequals\x00",
+	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, op string) {

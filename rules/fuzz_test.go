@@ -21,21 +21,29 @@ var (
 		loaders.KindIAMRole: "aws_iam_role", loaders.KindLambdaFunction: "aws_lambda_permission", loaders.KindLambdaLayer: "aws_lambda_layer_version_permission",
 	}
 	fuzzPrincipalTypes = []string{"AWS", "AWS", "AWS", "Service", "Federated", "CanonicalUser"}
-	fuzzPrincipals     = []string{"*", "111122223333", "444455556666", "arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:role/r",
+	fuzzPrincipals     = []string{
+		"*", "111122223333", "444455556666", "arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:role/r",
 		"arn:aws:iam::111122223333:role/*", "sqs.amazonaws.com", "cognito-identity.amazonaws.com", "AIDAJQABLZS4A3QDU576Q",
-		"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", "not a principal"}
+		"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be", "not a principal",
+	}
 	fuzzActions   = []string{"sqs:SendMessage", "s3:GetObject", "s3:Put*", "*", "kms:Decrypt", "sts:AssumeRole", "lambda:InvokeFunction", "iam:PassRole", "s3:ListBucket"}
 	fuzzResources = []string{"*", "arn:aws:s3:::b/*", "arn:aws:sqs:us-east-1:111122223333:q"}
-	fuzzOperators = []string{"StringEquals", "StringLike", "StringNotEquals", "StringNotLike", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike",
+	fuzzOperators = []string{
+		"StringEquals", "StringLike", "StringNotEquals", "StringNotLike", "StringEqualsIgnoreCase", "ArnEquals", "ArnLike",
 		"ArnNotEquals", "IpAddress", "NotIpAddress", "Bool", "Null", "NumericLessThan", "ForAnyValue:StringEquals", "ForAllValues:StringLike",
-		"StringEqualsIfExists", "ArnLikeIfExists", "BogusOperator"}
-	fuzzKeys = []string{"aws:PrincipalAccount", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceArn", "aws:PrincipalArn",
+		"StringEqualsIfExists", "ArnLikeIfExists", "BogusOperator",
+	}
+	fuzzKeys = []string{
+		"aws:PrincipalAccount", "aws:SourceAccount", "aws:SourceOwner", "aws:SourceArn", "aws:PrincipalArn",
 		"aws:PrincipalOrgID", "aws:PrincipalOrgPaths", "aws:SourceOrgID", "aws:SourceIp", "aws:SourceVpce", "aws:VpcSourceIp",
 		"aws:PrincipalIsAWSService", "aws:PrincipalServiceName", "kms:CallerAccount", "aws:SecureTransport", "s3:x-amz-acl", "aws:userid",
-		"AWS:SOURCEACCOUNT"}
-	fuzzValues = []string{"111122223333", "444455556666", "o-abcdefghij", "o-zzzzzzzzzz", "o-abcdefghij/r-ab12/ou-ab12-11111111/", "*",
+		"AWS:SOURCEACCOUNT",
+	}
+	fuzzValues = []string{
+		"111122223333", "444455556666", "o-abcdefghij", "o-zzzzzzzzzz", "o-abcdefghij/r-ab12/ou-ab12-11111111/", "*",
 		"arn:aws:iam::111122223333:role/*", "arn:aws:iam::444455556666:root", "arn:aws:sqs:*:111122223333:*", "arn:aws:iam::*:root",
-		"203.0.113.0/24", "0.0.0.0/0", "::/0", "vpce-1a2b3c4d", "true", "false", "sqs.amazonaws.com", "${aws:username}", ""}
+		"203.0.113.0/24", "0.0.0.0/0", "::/0", "vpce-1a2b3c4d", "true", "false", "sqs.amazonaws.com", "${aws:username}", "",
+	}
 )
 
 // chooser turns the fuzzer's bytes into choices; once they run out every

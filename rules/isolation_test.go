@@ -16,7 +16,7 @@ type panicky struct{}
 
 func (panicky) MarshalJSON() ([]byte, error) { panic("injected panic") }
 
-func queue(t testing.TB, addr, doc string) loaders.Resource {
+func queue(t *testing.T, addr, doc string) loaders.Resource {
 	t.Helper()
 	v, err := policy.ParseJSON([]byte(doc), policy.JSONOptions{File: addr + ".json"})
 	if err != nil {

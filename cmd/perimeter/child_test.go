@@ -67,7 +67,7 @@ func runChildIn(t *testing.T, dir string, timeout time.Duration, wrapper []strin
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	argv := append(slices.Clone(wrapper), os.Args[0], "-test.run=^$")
-	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...) //nolint:gosec // the test binary itself, under a fixed wrapper
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), childEnv+"="+string(raw), "GOTRACEBACK=single")
 	var out, errOut bytes.Buffer

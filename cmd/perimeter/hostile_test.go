@@ -53,7 +53,7 @@ type hostileCase struct {
 	name string
 	// static copies testdata/hostile/<name>; build writes generated files.
 	static bool
-	build  func(t *testing.T, dir string)
+	build  func(d caseDir)
 	args   []string // before the paths
 	paths  []string // default "."
 	code   int
@@ -75,159 +75,202 @@ func hostileCorpus() []hostileCase {
 	const n = 10_000 // nesting depth of the deep cases
 	return []hostileCase{
 		// Malformed and truncated files.
-		{name: "malformed-hcl", static: true, code: exitError,
-			errs: []wantDiag{{"broken.tf", 3, "Invalid expression"}}},
-		{name: "malformed-tfjson", static: true, code: exitError,
-			errs: []wantDiag{{"broken.tf.json", 4, "Invalid start of value"}}},
-		{name: "malformed-json", static: true, code: exitError,
-			errs: []wantDiag{{"template.json", 4, "JSON syntax error"}}},
-		{name: "malformed-yaml", static: true, code: exitError,
-			errs: []wantDiag{{"template.yaml", 5, "YAML syntax error"}}},
-		{name: "truncated-hcl", static: true, code: exitError,
-			errs: []wantDiag{{"cut.tf", 4, "Unterminated object constructor"}}},
-		{name: "truncated-json", static: true, code: exitError,
-			errs: []wantDiag{{"cut.json", 6, "unexpected end of input"}}},
-		{name: "truncated-yaml", static: true, code: exitError,
-			errs: []wantDiag{{"cut.yaml", 9, "end of stream"}}},
+		{
+			name: "malformed-hcl", static: true, code: exitError,
+			errs: []wantDiag{{"broken.tf", 3, "Invalid expression"}},
+		},
+		{
+			name: "malformed-tfjson", static: true, code: exitError,
+			errs: []wantDiag{{"broken.tf.json", 4, "Invalid start of value"}},
+		},
+		{
+			name: "malformed-json", static: true, code: exitError,
+			errs: []wantDiag{{"template.json", 4, "JSON syntax error"}},
+		},
+		{
+			name: "malformed-yaml", static: true, code: exitError,
+			errs: []wantDiag{{"template.yaml", 5, "YAML syntax error"}},
+		},
+		{
+			name: "truncated-hcl", static: true, code: exitError,
+			errs: []wantDiag{{"cut.tf", 4, "Unterminated object constructor"}},
+		},
+		{
+			name: "truncated-json", static: true, code: exitError,
+			errs: []wantDiag{{"cut.json", 6, "unexpected end of input"}},
+		},
+		{
+			name: "truncated-yaml", static: true, code: exitError,
+			errs: []wantDiag{{"cut.yaml", 9, "end of stream"}},
+		},
 
 		// Encodings.
-		{name: "invalid-utf8", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "bad.tf", "locals {\n  a = \"\xff\xfe\"\n}\n")
-			write(t, dir, "bad.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: \"\xc0\xaf\"}\n")
+		{name: "invalid-utf8", code: exitError, build: func(d caseDir) {
+			d.write("bad.tf", "locals {\n  a = \"\xff\xfe\"\n}\n")
+			d.write("bad.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q:\n    Type: AWS::SQS::Queue\n    Properties: {QueueName: \"\xc0\xaf\"}\n")
 		}, errs: []wantDiag{{"bad.tf", 2, "UTF-8"}, {"bad.yaml", 0, "UTF-8"}}},
-		{name: "utf16", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "u16.tf", utf16Text("resource \"aws_sqs_queue_policy\" \"q\" {\n  queue_url = \"q\"\n  policy = \"{}\"\n}\n", false))
-			write(t, dir, "u16.yaml", utf16Text("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q: {Type: AWS::SQS::Queue}\n", true))
-			write(t, dir, "notes.json", utf16Text(`{"not": "a template"}`, false)) // not ours: no error
-		}, errs: []wantDiag{{"u16.tf", 0, "UTF-16 encoded"}, {"u16.yaml", 0, "UTF-16 encoded"}},
-			maxErrs: map[string]int{"u16.tf": 1, "u16.yaml": 1, "notes.json": 0}},
-		{name: "binary-tf", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "blob.tf", randomBytes(1<<20, false))
-			write(t, dir, "blob.json", randomBytes(1<<20, false)) // not ours: no error
-			write(t, dir, "noise.tf", randomBytes(1<<20, true))   // no NUL: HCL reports it, in bounds
-		}, errs: []wantDiag{{"blob.tf", 0, "binary, not text"}, {"noise.tf", 0, ""}},
-			maxErrs: map[string]int{"blob.tf": 1, "blob.json": 0, "noise.tf": maxDiagnosticsPerFile}},
+		{
+			name: "utf16", code: exitError, build: func(d caseDir) {
+				d.write("u16.tf", utf16Text("resource \"aws_sqs_queue_policy\" \"q\" {\n  queue_url = \"q\"\n  policy = \"{}\"\n}\n", false))
+				d.write("u16.yaml", utf16Text("AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q: {Type: AWS::SQS::Queue}\n", true))
+				d.write("notes.json", utf16Text(`{"not": "a template"}`, false)) // not ours: no error
+			}, errs: []wantDiag{{"u16.tf", 0, "UTF-16 encoded"}, {"u16.yaml", 0, "UTF-16 encoded"}},
+			maxErrs: map[string]int{"u16.tf": 1, "u16.yaml": 1, "notes.json": 0},
+		},
+		{
+			name: "binary-tf", code: exitError, build: func(d caseDir) {
+				d.write("blob.tf", randomBytes(1<<20, false))
+				d.write("blob.json", randomBytes(1<<20, false)) // not ours: no error
+				d.write("noise.tf", randomBytes(1<<20, true))   // no NUL: HCL reports it, in bounds
+			}, errs: []wantDiag{{"blob.tf", 0, "binary, not text"}, {"noise.tf", 0, ""}},
+			maxErrs: map[string]int{"blob.tf": 1, "blob.json": 0, "noise.tf": maxDiagnosticsPerFile},
+		},
 
 		// Size.
-		{name: "template-50mb", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "huge.yaml", bigTemplate(50<<20))
+		{name: "template-50mb", code: exitError, build: func(d caseDir) {
+			d.write("huge.yaml", bigTemplate(50<<20))
 		}, errs: []wantDiag{{"huge.yaml", 0, "over the 20971520-byte limit (raise it with --max-file-size)"}}},
-		{name: "template-50mb-limit-raised", code: exitError, args: []string{"--max-file-size", "60000000"}, build: func(t *testing.T, dir string) {
-			write(t, dir, "huge.yaml", bigTemplate(50<<20))
+		{name: "template-50mb-limit-raised", code: exitError, args: []string{"--max-file-size", "60000000"}, build: func(d caseDir) {
+			d.write("huge.yaml", bigTemplate(50<<20))
 		}, errs: []wantDiag{{"huge.yaml", 0, "more than 500000 YAML nodes (raise the limit with --max-nodes)"}}},
-		{name: "tokens-hcl", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "tokens.tf", "locals {\n  a = ["+strings.Repeat("[],", 3_000_000)+"]\n}\n")
+		{name: "tokens-hcl", code: exitError, build: func(d caseDir) {
+			d.write("tokens.tf", "locals {\n  a = ["+strings.Repeat("[],", 3_000_000)+"]\n}\n")
 		}, errs: []wantDiag{{"tokens.tf", 2, "more than 500000 tokens (raise the limit with --max-nodes)"}}},
-		{name: "values-json", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "values.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": [`+strings.Repeat("[],", 3_000_000)+"[]]}}")
+		{name: "values-json", code: exitError, build: func(d caseDir) {
+			d.write("values.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": [`+strings.Repeat("[],", 3_000_000)+"[]]}}")
 		}, errs: []wantDiag{{"values.json", 1, "more than 500000 values (raise the limit with --max-nodes)"}}},
 
 		// Nesting, 10,000 deep.
-		{name: "deep-hcl", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "deep.tf", "locals {\n  a = "+strings.Repeat("[", n)+strings.Repeat("]", n)+"\n}\n")
+		{name: "deep-hcl", code: exitError, build: func(d caseDir) {
+			d.write("deep.tf", "locals {\n  a = "+strings.Repeat("[", n)+strings.Repeat("]", n)+"\n}\n")
 		}, errs: []wantDiag{{"deep.tf", 2, "nest deeper than 200 levels (raise the limit with --max-depth)"}}},
-		{name: "deep-hcl-operators", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "deep.tf", "locals {\n  a = "+strings.Repeat("!", n)+"true\n  b = 1"+strings.Repeat(" + 1", n)+"\n}\n")
+		{name: "deep-hcl-operators", code: exitError, build: func(d caseDir) {
+			d.write("deep.tf", "locals {\n  a = "+strings.Repeat("!", n)+"true\n  b = 1"+strings.Repeat(" + 1", n)+"\n}\n")
 		}, errs: []wantDiag{{"deep.tf", 2, "nest deeper than 200 levels"}}},
-		{name: "deep-tfjson", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "deep.tf.json", `{"locals": {"a": `+strings.Repeat("[", n)+strings.Repeat("]", n)+"}}")
+		{name: "deep-tfjson", code: exitError, build: func(d caseDir) {
+			d.write("deep.tf.json", `{"locals": {"a": `+strings.Repeat("[", n)+strings.Repeat("]", n)+"}}")
 		}, errs: []wantDiag{{"deep.tf.json", 1, "JSON nests deeper than 200 levels (raise the limit with --max-depth)"}}},
-		{name: "deep-json", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "deep.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": `+strings.Repeat("[", n)+strings.Repeat("]", n)+"}}")
+		{name: "deep-json", code: exitError, build: func(d caseDir) {
+			d.write("deep.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"A": `+strings.Repeat("[", n)+strings.Repeat("]", n)+"}}")
 		}, errs: []wantDiag{{"deep.json", 1, "JSON nests deeper than 200 levels (raise the limit with --max-depth)"}}},
-		{name: "deep-yaml", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "deep.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  A: "+strings.Repeat("[", n)+strings.Repeat("]", n)+"\n")
+		{name: "deep-yaml", code: exitError, build: func(d caseDir) {
+			d.write("deep.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  A: "+strings.Repeat("[", n)+strings.Repeat("]", n)+"\n")
 		}, errs: []wantDiag{{"deep.yaml", 3, "nests deeper than 200 levels (raise the limit with --max-depth)"}}},
-		{name: "deep-policy-heredoc", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "deep.tf", "resource \"aws_sqs_queue_policy\" \"deep\" {\n  queue_url = \"q\"\n  policy = <<EOT\n{\"Statement\": "+strings.Repeat("[", n)+strings.Repeat("]", n)+"}\nEOT\n}\n")
-		}, errs: []wantDiag{{"deep.tf", 3, "the policy nests deeper than 200 levels (raise the limit with --max-depth)"}},
-			finds: []wantFinding{{file: "deep.tf", line: 3, exposure: "unresolved", text: "the policy nests deeper than 200 levels"}}},
+		{
+			name: "deep-policy-heredoc", code: exitError, build: func(d caseDir) {
+				d.write("deep.tf", "resource \"aws_sqs_queue_policy\" \"deep\" {\n  queue_url = \"q\"\n  policy = <<EOT\n{\"Statement\": "+strings.Repeat("[", n)+strings.Repeat("]", n)+"}\nEOT\n}\n")
+			}, errs: []wantDiag{{"deep.tf", 3, "the policy nests deeper than 200 levels (raise the limit with --max-depth)"}},
+			finds: []wantFinding{{file: "deep.tf", line: 3, exposure: "unresolved", text: "the policy nests deeper than 200 levels"}},
+		},
 
 		// Expansion.
-		{name: "yaml-alias-bomb", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "laughs.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n"+aliasBomb("  "))
+		{name: "yaml-alias-bomb", code: exitError, build: func(d caseDir) {
+			d.write("laughs.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n"+aliasBomb("  "))
 		}, errs: []wantDiag{{"laughs.yaml", 0, "YAML aliases expand to too many values"}}},
-		{name: "yaml-alias-bomb-in-hcl", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "laughs.tf", "resource \"aws_sqs_queue_policy\" \"lol\" {\n  queue_url = \"q\"\n  policy = jsonencode(yamldecode(<<EOT\n"+aliasBomb("")+"EOT\n  ))\n}\n")
-		}, errs: []wantDiag{{"laughs.tf", 0, "YAML nests too deeply or expands too much"}},
-			finds: []wantFinding{{file: "laughs.tf", exposure: "unresolved", text: "expands too much"}}},
-		{name: "statements-100k-cfn", code: exitError, args: []string{"--max-nodes", "2000000"}, build: func(t *testing.T, dir string) {
-			write(t, dir, "big.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["q"], "PolicyDocument": `+bigPolicy(100_000)+"}}}}")
-		}, errs: []wantDiag{{"big.json", 1, "the policy has 100000 statements; statements 501 to 100000 were not analysed (over the limit of 500: raise it with --max-statements)"}},
+		{
+			name: "yaml-alias-bomb-in-hcl", code: exitError, build: func(d caseDir) {
+				d.write("laughs.tf", "resource \"aws_sqs_queue_policy\" \"lol\" {\n  queue_url = \"q\"\n  policy = jsonencode(yamldecode(<<EOT\n"+aliasBomb("")+"EOT\n  ))\n}\n")
+			}, errs: []wantDiag{{"laughs.tf", 0, "YAML nests too deeply or expands too much"}},
+			finds: []wantFinding{{file: "laughs.tf", exposure: "unresolved", text: "expands too much"}},
+		},
+		{
+			name: "statements-100k-cfn", code: exitError, args: []string{"--max-nodes", "2000000"}, build: func(d caseDir) {
+				d.write("big.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["q"], "PolicyDocument": `+bigPolicy()+"}}}}")
+			}, errs: []wantDiag{{"big.json", 1, "the policy has 100000 statements; statements 501 to 100000 were not analysed (over the limit of 500: raise it with --max-statements)"}},
 			finds: []wantFinding{
 				{file: "big.json", exposure: "external", text: "account 100000000000, outside the zone"},
 				{file: "big.json", exposure: "external", text: "account 100000000499, outside the zone"},
 				{file: "big.json", exposure: "unresolved", text: "statements 501 to 100000 were not analysed"},
-			}},
-		{name: "statements-100k-cfn-default-limits", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "big.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["q"], "PolicyDocument": `+bigPolicy(100_000)+"}}}}")
+			},
+		},
+		{name: "statements-100k-cfn-default-limits", code: exitError, build: func(d caseDir) {
+			d.write("big.json", `{"AWSTemplateFormatVersion": "2010-09-09", "Resources": {"Q": {"Type": "AWS::SQS::QueuePolicy", "Properties": {"Queues": ["q"], "PolicyDocument": `+bigPolicy()+"}}}}")
 		}, errs: []wantDiag{{"big.json", 1, "more than 500000 values"}}},
-		{name: "statements-100k-heredoc", code: exitError, args: []string{"--max-nodes", "2000000"}, build: func(t *testing.T, dir string) {
-			write(t, dir, "big.tf", "resource \"aws_sqs_queue_policy\" \"big\" {\n  queue_url = \"q\"\n  policy = <<EOT\n"+bigPolicy(100_000)+"\nEOT\n}\n")
-		}, errs: []wantDiag{{"big.tf", 4, "the policy has 100000 statements"}},
+		{
+			name: "statements-100k-heredoc", code: exitError, args: []string{"--max-nodes", "2000000"}, build: func(d caseDir) {
+				d.write("big.tf", "resource \"aws_sqs_queue_policy\" \"big\" {\n  queue_url = \"q\"\n  policy = <<EOT\n"+bigPolicy()+"\nEOT\n}\n")
+			}, errs: []wantDiag{{"big.tf", 4, "the policy has 100000 statements"}},
 			finds: []wantFinding{
 				{file: "big.tf", line: 4, exposure: "external", text: "account 100000000000, outside the zone"},
 				{file: "big.tf", line: 4, exposure: "unresolved", text: "statements 501 to 100000 were not analysed"},
-			}},
-		{name: "statements-100k-heredoc-default-limits", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "big.tf", "resource \"aws_sqs_queue_policy\" \"big\" {\n  queue_url = \"q\"\n  policy = <<EOT\n"+bigPolicy(100_000)+"\nEOT\n}\n")
-		}, errs: []wantDiag{{"big.tf", 3, "the policy holds more than 500000 values (raise the limit with --max-nodes)"}},
-			finds: []wantFinding{{file: "big.tf", exposure: "unresolved", text: "the policy holds more than 500000 values"}}},
-		{name: "statements-range-hcl", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "range.tf", `resource "aws_sqs_queue_policy" "r" {
+			},
+		},
+		{
+			name: "statements-100k-heredoc-default-limits", code: exitError, build: func(d caseDir) {
+				d.write("big.tf", "resource \"aws_sqs_queue_policy\" \"big\" {\n  queue_url = \"q\"\n  policy = <<EOT\n"+bigPolicy()+"\nEOT\n}\n")
+			}, errs: []wantDiag{{"big.tf", 3, "the policy holds more than 500000 values (raise the limit with --max-nodes)"}},
+			finds: []wantFinding{{file: "big.tf", exposure: "unresolved", text: "the policy holds more than 500000 values"}},
+		},
+		{
+			name: "statements-range-hcl", code: exitError, build: func(d caseDir) {
+				d.write("range.tf", `resource "aws_sqs_queue_policy" "r" {
   queue_url = "q"
   policy = jsonencode({Statement = [for i in range(100000) : {Effect = "Allow", Principal = {AWS = format("%012d", i)}, Action = "sqs:*", Resource = "*"}]})
 }
 `)
-		}, errs: []wantDiag{{"range.tf", 3, "more than 1024 values"}},
-			finds: []wantFinding{{file: "range.tf", exposure: "unresolved", text: "more than 1024 values"}}},
+			}, errs: []wantDiag{{"range.tf", 3, "more than 1024 values"}},
+			finds: []wantFinding{{file: "range.tf", exposure: "unresolved", text: "more than 1024 values"}},
+		},
 		{name: "nested-json-strings", static: true, code: exitFindings, finds: []wantFinding{
 			{file: "main.tf", line: 4, exposure: "public"},
 			{file: "main.tf", line: 11, exposure: "public"},
 		}},
 
 		// Evaluation cycles.
-		{name: "cyclic-locals", static: true, code: exitError,
+		{
+			name: "cyclic-locals", static: true, code: exitError,
 			errs:  []wantDiag{{"main.tf", 3, "cycle: local.a -> local.b -> local.a"}},
-			finds: []wantFinding{{file: "main.tf", exposure: "unresolved", text: "refers to itself"}}},
-		{name: "cyclic-modules", static: true, code: exitError,
+			finds: []wantFinding{{file: "main.tf", exposure: "unresolved", text: "refers to itself"}},
+		},
+		{
+			name: "cyclic-modules", static: true, code: exitError,
 			errs:  []wantDiag{{"b/main.tf", 1, "module.b.module.a: module call cycle: a -> b -> a"}},
-			finds: []wantFinding{{file: "a/main.tf", line: 8, exposure: "public"}}},
-		{name: "self-module", static: true, code: exitError,
+			finds: []wantFinding{{file: "a/main.tf", line: 8, exposure: "public"}},
+		},
+		{
+			name: "self-module", static: true, code: exitError,
 			errs:  []wantDiag{{"main.tf", 1, "module.me: module call cycle: . -> ."}},
-			finds: []wantFinding{{file: "main.tf", line: 8, exposure: "public"}}},
+			finds: []wantFinding{{file: "main.tf", line: 8, exposure: "public"}},
+		},
 
 		// Policies that do not parse are unresolved findings, not silence.
-		{name: "invalid-json-heredoc", static: true, code: exitFindings,
-			finds: []wantFinding{{file: "main.tf", line: 4, exposure: "unresolved", text: "policy is not valid JSON: main.tf:10:3"}}},
-		{name: "cfn-malformed-policy-string", static: true, code: exitFindings,
-			finds: []wantFinding{{file: "template.yaml", line: 7, exposure: "unresolved", text: "policy is not valid JSON"}}},
+		{
+			name: "invalid-json-heredoc", static: true, code: exitFindings,
+			finds: []wantFinding{{file: "main.tf", line: 4, exposure: "unresolved", text: "policy is not valid JSON: main.tf:10:3"}},
+		},
+		{
+			name: "cfn-malformed-policy-string", static: true, code: exitFindings,
+			finds: []wantFinding{{file: "template.yaml", line: 7, exposure: "unresolved", text: "policy is not valid JSON"}},
+		},
 
 		// The file system.
-		{name: "symlink-loops", code: exitError, build: func(t *testing.T, dir string) {
-			symlink(t, "loop2.tf", filepath.Join(dir, "loop1.tf"))
-			symlink(t, "loop1.tf", filepath.Join(dir, "loop2.tf"))
-			if err := os.Mkdir(filepath.Join(dir, "sub"), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			symlink(t, "..", filepath.Join(dir, "sub", "up"))
-			symlink(t, "../public.tf", filepath.Join(dir, "sub", "linked.tf"))
-		}, errs: []wantDiag{{"loop1.tf", 0, "too many levels of symbolic links"}, {"loop2.tf", 0, "too many levels of symbolic links"}},
-			finds: []wantFinding{{file: "sub/linked.tf", line: 9, exposure: "public"}}},
-		{name: "unreadable", code: exitError, build: func(t *testing.T, dir string) {
-			write(t, dir, "secret.tf", "locals {}\n")
-			write(t, dir, "locked/inside.tf", "locals {}\n")
-			chmod(t, filepath.Join(dir, "secret.tf"), 0)
-			chmod(t, filepath.Join(dir, "locked"), 0)
-		}, errs: []wantDiag{{"secret.tf", 0, "permission denied"}, {"locked", 0, "permission denied"}},
+		{
+			name: "symlink-loops", code: exitError, build: func(d caseDir) {
+				d.symlink("loop2.tf", "loop1.tf")
+				d.symlink("loop1.tf", "loop2.tf")
+				d.symlink("..", "sub/up")
+				d.symlink("../public.tf", "sub/linked.tf")
+			}, errs: []wantDiag{{"loop1.tf", 0, "too many levels of symbolic links"}, {"loop2.tf", 0, "too many levels of symbolic links"}},
+			finds: []wantFinding{{file: "sub/linked.tf", line: 9, exposure: "public"}},
+		},
+		{
+			name: "unreadable", code: exitError, build: func(d caseDir) {
+				d.write("secret.tf", "locals {}\n")
+				d.write("locked/inside.tf", "locals {}\n")
+				d.chmod("secret.tf", 0)
+				d.chmod("locked", 0)
+			}, errs: []wantDiag{{"secret.tf", 0, "permission denied"}, {"locked", 0, "permission denied"}},
 			skip: func(dir string) string {
 				if _, err := os.ReadFile(filepath.Join(dir, "secret.tf")); err == nil {
 					return "chmod 000 does not stop this user from reading (running as root?)"
 				}
 				return ""
-			}},
-		{name: "missing-path", code: exitError, paths: []string{".", "no/such/dir", "gone.tf"},
-			errs: []wantDiag{{"no/such/dir", 0, "no such file or directory"}, {"gone.tf", 0, "no such file or directory"}}},
+			},
+		},
+		{
+			name: "missing-path", code: exitError, paths: []string{".", "no/such/dir", "gone.tf"},
+			errs: []wantDiag{{"no/such/dir", 0, "no such file or directory"}, {"gone.tf", 0, "no such file or directory"}},
+		},
 	}
 }
 
@@ -237,10 +280,10 @@ func hostileCorpus() []hostileCase {
 // within time and memory bounds. go test -v logs each case's time and peak
 // memory; -hostile=NAME runs some of them.
 func TestHostileInput(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("the hostile corpus generates large files; skipped in -short mode")
 	}
-	t.Parallel()
 	for _, tc := range hostileCorpus() {
 		if *hostileCases != "" && !strings.Contains(tc.name, *hostileCases) {
 			continue
@@ -253,7 +296,7 @@ func TestHostileInput(t *testing.T) {
 				copyTree(t, filepath.Join("..", "..", "testdata", "hostile", tc.name), dir)
 			}
 			if tc.build != nil {
-				tc.build(t, dir)
+				tc.build(caseDir{t, dir})
 			}
 			t.Cleanup(func() { restorePermissions(dir) })
 			if tc.skip != nil {
@@ -361,7 +404,7 @@ func (r hostileReport) findingList() string {
 
 // Generators.
 
-func write(t *testing.T, dir, name string, content string) {
+func write(t *testing.T, dir, name, content string) {
 	t.Helper()
 	p := filepath.Join(dir, filepath.FromSlash(name))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -372,17 +415,33 @@ func write(t *testing.T, dir, name string, content string) {
 	}
 }
 
-func symlink(t *testing.T, target, link string) {
-	t.Helper()
-	if err := os.Symlink(target, link); err != nil {
-		t.Skipf("cannot make symbolic links here: %v", err)
+// caseDir is the directory a hostile case builds its files in.
+type caseDir struct {
+	t   *testing.T
+	dir string
+}
+
+func (d caseDir) path(name string) string { return filepath.Join(d.dir, filepath.FromSlash(name)) }
+
+func (d caseDir) write(name, content string) {
+	d.t.Helper()
+	write(d.t, d.dir, name, content)
+}
+
+func (d caseDir) symlink(target, link string) {
+	d.t.Helper()
+	if err := os.MkdirAll(filepath.Dir(d.path(link)), 0o755); err != nil {
+		d.t.Fatal(err)
+	}
+	if err := os.Symlink(target, d.path(link)); err != nil {
+		d.t.Skipf("cannot make symbolic links here: %v", err)
 	}
 }
 
-func chmod(t *testing.T, p string, mode os.FileMode) {
-	t.Helper()
-	if err := os.Chmod(p, mode); err != nil {
-		t.Fatal(err)
+func (d caseDir) chmod(name string, mode os.FileMode) {
+	d.t.Helper()
+	if err := os.Chmod(d.path(name), mode); err != nil {
+		d.t.Fatal(err)
 	}
 }
 
@@ -467,9 +526,10 @@ func bigTemplate(size int) string {
 	return b.String()
 }
 
-// bigPolicy is a policy of n statements on one line, each granting a
-// different account (100000000000 + i).
-func bigPolicy(n int) string {
+// bigPolicy is a policy of 100,000 statements on one line, each granting
+// a different account (100000000000 + i).
+func bigPolicy() string {
+	const n = 100_000
 	var b strings.Builder
 	b.WriteString(`{"Version": "2012-10-17", "Statement": [`)
 	for i := range n {

@@ -205,20 +205,7 @@ func (s *hclScanner) code() {
 		}
 		s.adv(1)
 		s.token()
-	case c == '#' || (c == '/' && s.peek(1) == '/'):
-		for s.i < len(s.src) && s.src[s.i] != '\n' {
-			s.adv(1)
-		}
-		s.token()
-	case c == '/' && s.peek(1) == '*' && s.i+2 <= s.lastCommentEnd():
-		// (hclsyntax lexes an unterminated comment as "/", "*" and the
-		// tokens after them; so does the operator case below.)
-		s.adv(2)
-		for s.i < len(s.src) && (s.src[s.i] != '*' || s.peek(1) != '/') {
-			s.adv(1)
-		}
-		s.adv(2)
-		s.token()
+	case s.comment(c):
 	case c == '{' || c == '(' || c == '[':
 		if c == '[' && s.postfix {
 			s.op() // an index: x[i][j] nests
@@ -239,6 +226,45 @@ func (s *hclScanner) code() {
 		s.token()
 		s.separator()
 		s.postfix = false
+	case s.operator(c):
+	case isIdentStart(c) || isDigit(c):
+		s.word(c)
+	default: // = : . ...
+		s.adv(1)
+		s.token()
+		s.postfix = c == '.'
+	}
+}
+
+// comment skips a comment starting at c, if one does.
+func (s *hclScanner) comment(c byte) bool {
+	switch {
+	case c == '#' || (c == '/' && s.peek(1) == '/'):
+		for s.i < len(s.src) && s.src[s.i] != '\n' {
+			s.adv(1)
+		}
+	case c == '/' && s.peek(1) == '*' && s.i+2 <= s.lastCommentEnd():
+		// (hclsyntax lexes an unterminated comment as "/", "*" and the
+		// tokens after them; so does operator.)
+		s.adv(2)
+		for s.i < len(s.src) && (s.src[s.i] != '*' || s.peek(1) != '/') {
+			s.adv(1)
+		}
+		s.adv(2)
+	default:
+		return false
+	}
+	s.token()
+	return true
+}
+
+// operator counts an operator starting at c, if one does: "=>" is a
+// separator, the others chain.
+func (s *hclScanner) operator(c byte) bool {
+	switch {
+	case c == '=' && s.peek(1) == '>':
+		s.adv(2)
+		s.token()
 	case c == '&' || c == '|' || c == '!' || c == '-' || c == '+' || c == '*' || c == '/' || c == '%' ||
 		c == '?' || c == '<' || c == '>' || (c == '=' && s.peek(1) == '='):
 		n := 1
@@ -247,30 +273,28 @@ func (s *hclScanner) code() {
 		}
 		s.adv(n)
 		s.op()
-		s.postfix = false
-	case c == '=' && s.peek(1) == '>':
-		s.adv(2)
-		s.token()
-		s.postfix = false
-	case isIdentStart(c):
-		for s.i < len(s.src) && (isIdentStart(s.src[s.i]) || isDigit(s.src[s.i]) || s.src[s.i] == '-' ||
-			s.src[s.i] == '.' && s.peek(1) != '.') {
-			s.adv(1)
-		}
-		s.token()
-		s.postfix = true
-	case isDigit(c):
+	default:
+		return false
+	}
+	s.postfix = false
+	return true
+}
+
+// word skips an identifier (with its traversal: a.b.c) or a number.
+func (s *hclScanner) word(c byte) {
+	if isDigit(c) {
 		for s.i < len(s.src) && (isDigit(s.src[s.i]) || s.src[s.i] == '.' ||
 			s.src[s.i] == 'e' || s.src[s.i] == 'E' || (s.src[s.i] == '-' || s.src[s.i] == '+') && (s.src[s.i-1]|0x20) == 'e') {
 			s.adv(1)
 		}
-		s.token()
-		s.postfix = true
-	default: // = : . ...
-		s.adv(1)
-		s.token()
-		s.postfix = c == '.'
+	} else {
+		for s.i < len(s.src) && (isIdentStart(s.src[s.i]) || isDigit(s.src[s.i]) || s.src[s.i] == '-' ||
+			s.src[s.i] == '.' && s.peek(1) != '.') {
+			s.adv(1)
+		}
 	}
+	s.token()
+	s.postfix = true
 }
 
 func isIdentStart(c byte) bool {
@@ -343,9 +367,17 @@ func (s *hclScanner) template() {
 		s.adv(1)
 		s.pop()
 		s.postfix = true
-	case t.kind == lvQuote && c == '\n': // an unterminated string: hclsyntax ends it here too
-		s.pop()
+	case t.kind == lvQuote && c == '\n':
+		// hclsyntax goes on with the string (and reports it): a token per
+		// line break.
+		s.adv(1)
+		s.token()
 	case t.kind == lvQuote && c == '\\':
+		if s.peek(1) == '\n' {
+			s.adv(1) // an invalid escape, then the line break
+			s.token()
+			return
+		}
 		s.adv(2)
 	case (c == '$' || c == '%') && s.peek(1) == c && s.peek(2) == '{': // $${ and %%{ are literal
 		s.adv(3)

@@ -54,7 +54,7 @@ func FuzzCheckSyntax(f *testing.F) {
 			return
 		}
 		w := &depthWalker{}
-		hclsyntax.Walk(body, w)
+		_ = hclsyntax.Walk(body, w)
 		if bound := 4*sc.deepest + 8; w.deepest > bound {
 			t.Fatalf("the syntax tree nests %d levels, the measure says %d (bound %d) for %q", w.deepest, sc.deepest, bound, src)
 		}

@@ -15,8 +15,8 @@ import (
 // chains, index chains and template directives; and that what does not nest
 // (comments, string contents, separated expressions) is not counted.
 func TestCheckSyntax(t *testing.T) {
-	deep := func(open, mid, close string, n int) string {
-		return "locals {\n  a = " + strings.Repeat(open, n) + mid + strings.Repeat(close, n) + "\n}\n"
+	deep := func(opening, mid, closing string, n int) string {
+		return "locals {\n  a = " + strings.Repeat(opening, n) + mid + strings.Repeat(closing, n) + "\n}\n"
 	}
 	tests := []struct {
 		name, file, src string

@@ -62,8 +62,10 @@ func FuzzJSONRoundTrip(f *testing.F) {
 		}
 		valid := validUTF8
 		wantFinding := rep.Findings[0]
-		for _, p := range []*string{&wantFinding.Title, &wantFinding.Message, &wantFinding.Reason, &wantFinding.Resource.Address,
-			&wantFinding.Resource.Target, &wantFinding.Resource.File, &wantFinding.Location.File, &wantFinding.Principal.Value} {
+		for _, p := range []*string{
+			&wantFinding.Title, &wantFinding.Message, &wantFinding.Reason, &wantFinding.Resource.Address,
+			&wantFinding.Resource.Target, &wantFinding.Resource.File, &wantFinding.Location.File, &wantFinding.Principal.Value,
+		} {
 			*p = valid(*p)
 		}
 		wantFinding.Accounts = []string{valid(value)}
