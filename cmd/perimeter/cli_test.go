@@ -36,7 +36,7 @@ func TestUsageErrors(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, `unknown command "frobnicate"`},
 		{"bad account", []string{"scan", "--account", "12345", dir}, `account "12345" is not a 12-digit AWS account ID`},
 		{"bad org", []string{"scan", "--org-id", "org-1", dir}, `organization ID "org-1" is not of the form o-xxxxxxxxxx`},
-		{"unknown format", []string{"scan", "--format", "xml", dir}, `unknown format "xml" (valid: input, json, text)`},
+		{"unknown format", []string{"scan", "--format", "xml", dir}, `unknown format "xml" (valid: codequality, input, json, markdown, sarif, text)`},
 		{"two formats to stdout", []string{"scan", "--format", "text", "--format", "json", dir}, "both write to standard output"},
 		{"bad var", []string{"scan", "--var", "novalue", dir}, `--var "novalue": want NAME=VALUE`},
 		{"bad parameter", []string{"scan", "--parameter", "=x", dir}, `--parameter "=x": want KEY=VALUE`},

@@ -208,7 +208,7 @@ findings:
 	if len(res.Active) != 1 || res.Active[0].ID != f3.ID {
 		t.Fatalf("before baseline: %+v", res.Active)
 	}
-	out, st, err := Baseline(a, res, "accepted by perimeter baseline on 2025-06-15")
+	out, st, err := Baseline(a, res, "accepted by perimeter baseline on 2025-06-15", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,16 +244,23 @@ findings:
 		t.Errorf("after a new grant: %+v", res.Active)
 	}
 	// Baseline again without changes: the same bytes.
-	again, st, err := Baseline(b, Apply(all, nil, Options{Archive: b, Now: fixed}), "other reason")
+	again, st, err := Baseline(b, Apply(all, nil, Options{Archive: b, Now: fixed}), "other reason", nil)
 	if err != nil || string(again) != string(out) || st.Added != 0 || st.Removed != 0 {
 		t.Errorf("second baseline changed the file (%+v, %v):\n%s", st, err, again)
 	}
 	// From nothing.
-	fresh, st, err := Baseline(nil, Apply(all, nil, Options{Now: fixed}), "r")
+	fresh, st, err := Baseline(nil, Apply(all, nil, Options{Now: fixed}), "r", nil)
 	if err != nil || st.Added != 3 || !strings.HasPrefix(string(fresh), "# perimeter archive:") {
 		t.Errorf("fresh baseline (%+v, %v):\n%s", st, err, fresh)
 	}
-	empty, _, err := Baseline(nil, Result{}, "r")
+	// Scanning part of the tree keeps the entries of the rest.
+	partial, st, err := Baseline(b, Apply(all[:1], nil, Options{Archive: b, Now: fixed}), "r", func(a *Accepted) bool {
+		return a.Location != "" && !strings.HasPrefix(a.Location, "infra/main.tf:")
+	})
+	if err != nil || st != (BaselineStats{Kept: 1, Added: 0, Removed: 1}) || !strings.Contains(string(partial), "cccc000011112222") || strings.Contains(string(partial), "bbbb000011112222") {
+		t.Errorf("partial baseline (%+v, %v):\n%s", st, err, partial)
+	}
+	empty, _, err := Baseline(nil, Result{}, "r", nil)
 	if err != nil || !strings.Contains(string(empty), "findings: []") {
 		t.Errorf("empty baseline: %v\n%s", err, empty)
 	}
@@ -282,7 +289,7 @@ func FuzzParseArchive(f *testing.F) {
 		if len(res.Active)+len(res.Suppressed) != 1 {
 			t.Fatal("a finding was lost")
 		}
-		if _, _, err := Baseline(a, res, "r"); err != nil {
+		if _, _, err := Baseline(a, res, "r", nil); err != nil {
 			t.Fatal(err)
 		}
 	})

@@ -28,8 +28,9 @@ See docs/integrations.md.`
 // expiry and comments), new findings are added with reason, and entries
 // whose finding is gone are dropped. The file's archive rules and comments
 // are kept. existing is the archive file as read (nil when it does not
-// exist yet).
-func Baseline(existing *Archive, res Result, reason string) ([]byte, BaselineStats, error) {
+// exist yet). Entries for which outOfScope returns true (findings in files
+// this scan did not look at) are kept as they are; outOfScope may be nil.
+func Baseline(existing *Archive, res Result, reason string, outOfScope func(*Accepted) bool) ([]byte, BaselineStats, error) {
 	var st BaselineStats
 	if existing == nil {
 		existing = &Archive{}
@@ -67,8 +68,14 @@ func Baseline(existing *Archive, res Result, reason string) ([]byte, BaselineSta
 		seq.Content = append(seq.Content, entryNode(f, reason))
 		st.Added++
 	}
-	for id := range own {
-		if !listed[id] {
+	for _, a := range existing.Findings {
+		switch {
+		case listed[a.ID]:
+		case outOfScope != nil && outOfScope(a) && a.node != nil:
+			listed[a.ID] = true
+			seq.Content = append(seq.Content, a.node)
+			st.Kept++
+		case own[a.ID] == a:
 			st.Removed++
 		}
 	}
