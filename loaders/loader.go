@@ -37,6 +37,11 @@ type Options struct {
 
 	// CloudFormation: --parameter Key=Value overrides.
 	Parameters map[string]string
+	// ParameterFiles are CloudFormation parameter files, in the AWS CLI
+	// format ([{"ParameterKey": ..., "ParameterValue": ...}]) or the
+	// template-configuration format ({"Parameters": {...}}). Later files
+	// win; --parameter wins over all of them.
+	ParameterFiles []string
 
 	// Roots are the directories being scanned; file functions
 	// (Terraform's file(), templatefile()) read only inside them.

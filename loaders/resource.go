@@ -55,6 +55,9 @@ type Resource struct {
 	// loader could not decide (a CloudFormation Condition, a Terraform count
 	// on an unknown value); it is reported with the findings.
 	Condition string
+	// Construct is the CDK construct path (aws:cdk:path metadata) of the
+	// resource in a synthesized template: "App/Stack/Bucket/Policy/Resource".
+	Construct string
 }
 
 // ModuleCall is one step of a module chain.

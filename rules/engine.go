@@ -30,6 +30,9 @@ type Source struct {
 	// Display is the prefix shown in errors for files of this source (the
 	// directory the user gave); empty for the built-in rules.
 	Display string
+	// NoTests leaves the source's *_test.rego files out of RunTests (the
+	// built-in tests when a user tests their own rules).
+	NoTests bool
 }
 
 // Builtin is the Source of the embedded rules.

@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io/fs"
+	"slices"
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
@@ -33,7 +35,7 @@ func RunTests(ctx context.Context, sources ...Source) ([]TestResult, error) {
 			if err != nil {
 				return err
 			}
-			if d.IsDir() || !strings.HasSuffix(p, ".rego") {
+			if d.IsDir() || !strings.HasSuffix(p, ".rego") || (src.NoTests && strings.HasSuffix(p, "_test.rego")) {
 				return nil
 			}
 			data, err := fs.ReadFile(src.FS, p)
@@ -87,6 +89,9 @@ func RunTests(ctx context.Context, sources ...Source) ([]TestResult, error) {
 		}
 		out = append(out, tr)
 	}
+	slices.SortFunc(out, func(a, b TestResult) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), cmp.Compare(a.Name, b.Name))
+	})
 	return out, nil
 }
 

@@ -23,10 +23,8 @@ func runBaseline(ctx context.Context, args []string, e env) int {
 	fs := pflag.NewFlagSet("perimeter baseline", pflag.ContinueOnError)
 	f.register(fs)
 	reason := fs.String("reason", "", `reason recorded for newly accepted findings (default "accepted by perimeter baseline on DATE")`)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: perimeter baseline [flags] [PATH...]\n\nWrites the current findings into %s (or --archive FILE).\n\nFlags:\n%s", suppress.ArchiveFileName, fs.FlagUsages())
-	}
-	if ok, code := parseFlags(fs, args, e); !ok {
+	header := "Usage: perimeter baseline [flags] [PATH...]\n\nScans like perimeter scan, then writes every finding that nothing else suppresses\ninto the findings list of " + suppress.ArchiveFileName + " (or --archive FILE), keeping\nthe entries that still match and the archive rules. Later scans report only new findings.\n"
+	if ok, code := parseFlags(fs, args, e, header); !ok {
 		return code
 	}
 	if f.newSince != "" || len(f.formats) > 0 || f.output != "" {

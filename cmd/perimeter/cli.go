@@ -71,6 +71,7 @@ Usage:
   perimeter baseline [flags] [PATH...]   accept the current findings into .perimeter-archive.yml
   perimeter precommit [flags] FILE...    scan the directories of the given files (the pre-commit hook)
   perimeter rules [--rules DIR]          list the rules
+  perimeter test DIR...                  run the Rego tests (*_test.rego) of custom rules
   perimeter version                      print the version
 
 Run "perimeter scan --help" for the scan flags.
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, e env) int {
 		return runPrecommit(ctx, args[1:], e)
 	case "rules":
 		return runRules(ctx, args[1:], e)
+	case "test":
+		return runTest(ctx, args[1:], e)
 	case "version", "--version":
 		fmt.Fprintf(e.stdout, "perimeter %s\n", toolVersion())
 		return exitClean
@@ -102,29 +105,33 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 }
 
-// parseFlags parses a subcommand's flags, printing help on --help.
-func parseFlags(fs *pflag.FlagSet, args []string, e env) (ok bool, code int) {
-	fs.SetOutput(e.stderr)
+// parseFlags parses a subcommand's flags. --help prints header and the
+// flags to standard output; a bad flag is an error on standard error.
+func parseFlags(fs *pflag.FlagSet, args []string, e env, header string) (ok bool, code int) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fs.SetOutput(e.stdout)
-			fs.PrintDefaults()
+			printUsage(e.stdout, fs, header)
 			return false, exitClean
 		}
-		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		fmt.Fprintf(e.stderr, "perimeter: %v (see --help)\n", err)
 		return false, exitError
 	}
 	return true, 0
+}
+
+func printUsage(w io.Writer, fs *pflag.FlagSet, header string) {
+	// pflag marks boolean flags "[=true|false]"; they are plain switches.
+	flags := strings.ReplaceAll(fs.FlagUsages(), "[=true|false]", "             ")
+	fmt.Fprintf(w, "%s\nFlags:\n%s", header, flags)
 }
 
 func runRules(ctx context.Context, args []string, e env) int {
 	fs := pflag.NewFlagSet("perimeter rules", pflag.ContinueOnError)
 	ruleDirs := fs.StringArray("rules", nil, "also load custom rules from this directory (repeatable)")
 	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: perimeter rules [flags]\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	if ok, code := parseFlags(fs, args, e); !ok {
+	if ok, code := parseFlags(fs, args, e, "Usage: perimeter rules [flags]\n\nLists the built-in rules and any custom ones.\n"); !ok {
 		return code
 	}
 	engine, err := newEngine(ctx, *ruleDirs)
@@ -170,4 +177,50 @@ func newEngine(ctx context.Context, dirs []string) (*rules.Engine, error) {
 		sources = append(sources, rules.Source{FS: os.DirFS(d), Dir: ".", Display: d})
 	}
 	return rules.New(ctx, sources...)
+}
+
+func runTest(ctx context.Context, args []string, e env) int {
+	fs := pflag.NewFlagSet("perimeter test", pflag.ContinueOnError)
+	verbose := fs.BoolP("verbose", "v", false, "print every test, not only failures")
+	const header = "Usage: perimeter test [flags] DIR...\n\nRuns the test_* rules of the *_test.rego files in each DIR, with the built-in\nlibrary (data.perimeter.lib.grants) and the same offline builtins as a scan.\n"
+	if ok, code := parseFlags(fs, args, e, header); !ok {
+		return code
+	}
+	if fs.NArg() == 0 {
+		printUsage(e.stderr, fs, header)
+		return exitError
+	}
+	b := rules.Builtin()
+	b.NoTests = true
+	sources := []rules.Source{b}
+	for _, d := range fs.Args() {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			fmt.Fprintf(e.stderr, "perimeter: %s is not a directory\n", d)
+			return exitError
+		}
+		sources = append(sources, rules.Source{FS: os.DirFS(d), Dir: ".", Display: d})
+	}
+	results, err := rules.RunTests(ctx, sources...)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return exitError
+	}
+	failed := 0
+	for _, r := range results {
+		if !r.Passed && !r.Skipped {
+			failed++
+		}
+		if *verbose || (!r.Passed && !r.Skipped) {
+			fmt.Fprintln(e.stdout, r.String())
+		}
+	}
+	fmt.Fprintf(e.stdout, "%d passed, %d failed\n", len(results)-failed, failed)
+	switch {
+	case len(results) == 0:
+		fmt.Fprintln(e.stderr, "perimeter: no tests found (tests are test_* rules in *_test.rego files)")
+		return exitError
+	case failed > 0:
+		return exitFindings
+	}
+	return exitClean
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/spf13/pflag"
 )
 
 // runCLI drives run() in-process the way a shell would.
@@ -119,5 +121,60 @@ func TestRulesCommand(t *testing.T) {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("rules output lacks %q:\n%s", want, stdout)
 		}
+	}
+}
+
+func TestCustomRulesFromTheREADME(t *testing.T) {
+	stdout, stderr, code := runCLI(t, nil, "test", "-v", "../../testdata/custom-rules")
+	if code != exitClean {
+		t.Fatalf("perimeter test: code %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "3 passed, 0 failed") {
+		t.Errorf("stdout = %q", stdout)
+	}
+	stdout, _, code = runCLI(t, nil, "rules", "--rules", "../../testdata/custom-rules")
+	if code != exitClean || !strings.Contains(stdout, "ACME001") {
+		t.Errorf("rules --rules: code %d\n%s", code, stdout)
+	}
+}
+
+func TestFailingCustomRuleTestExitsOne(t *testing.T) {
+	dir := t.TempDir()
+	src := "package perimeter.rules.x_test\n\ntest_fails if { 1 == 2 }\n"
+	if err := os.WriteFile(filepath.Join(dir, "x_test.rego"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	stdout, _, code := runCLI(t, nil, "test", dir)
+	if code != exitFindings || !strings.Contains(stdout, "x_test.rego:3: data.perimeter.rules.x_test.test_fails: FAIL") {
+		t.Errorf("code %d, stdout %q", code, stdout)
+	}
+}
+
+// TestREADMEIsTrue keeps the README honest: every scan flag is documented,
+// and the custom rule it shows is the one the test suite runs.
+func TestREADMEIsTrue(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The flags of suppressions, thresholds and the pull-request mode are
+	// documented with them in docs/integrations.md, which the README links.
+	integrations, err := os.ReadFile("../../docs/integrations.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := pflag.NewFlagSet("scan", pflag.ContinueOnError)
+	(&scanFlags{}).register(fs)
+	fs.VisitAll(func(f *pflag.Flag) {
+		if !strings.Contains(string(readme), "`--"+f.Name) && !strings.Contains(string(integrations), "`--"+f.Name) {
+			t.Errorf("neither README.md nor docs/integrations.md documents --%s", f.Name)
+		}
+	})
+	rule, err := os.ReadFile("../../testdata/custom-rules/kms_decrypt.rego")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "```rego\n"+string(rule)+"```") {
+		t.Error("the README's custom rule differs from testdata/custom-rules/kms_decrypt.rego")
 	}
 }

@@ -30,8 +30,9 @@ type Config struct {
 	// Terraform inputs.
 	Vars     map[string]string `yaml:"vars"`
 	VarFiles []string          `yaml:"var_files"`
-	// CloudFormation parameter overrides.
-	Parameters map[string]string `yaml:"parameters"`
+	// CloudFormation parameter overrides and parameter files.
+	Parameters     map[string]string `yaml:"parameters"`
+	ParameterFiles []string          `yaml:"parameter_files"`
 	// Partition and Region used to build ARNs the configuration leaves open.
 	Partition string `yaml:"partition"`
 	Region    string `yaml:"region"`
@@ -92,9 +93,11 @@ func loadConfig(path string) (*Config, error) {
 			cfg.Rules[i] = filepath.Join(base, r)
 		}
 	}
-	for i, f := range cfg.VarFiles {
-		if !filepath.IsAbs(f) {
-			cfg.VarFiles[i] = filepath.Join(base, f)
+	for _, list := range [][]string{cfg.VarFiles, cfg.ParameterFiles} {
+		for i, f := range list {
+			if !filepath.IsAbs(f) {
+				list[i] = filepath.Join(base, f)
+			}
 		}
 	}
 	return cfg, nil

@@ -1,13 +1,10 @@
 package main
 
 import (
-	"flag"
 	"runtime"
 
 	"github.com/perimeter-iac/perimeter/rules"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files")
 
 // callerFile is runtime.Caller(0) of this file, so tests that change
 // directory still find testdata.

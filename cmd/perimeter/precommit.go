@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,10 +19,8 @@ func runPrecommit(ctx context.Context, args []string, e env) int {
 	var f scanFlags
 	fs := pflag.NewFlagSet("perimeter precommit", pflag.ContinueOnError)
 	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: perimeter precommit [flags] FILE...\n\nScans the directories of the given files (as pre-commit passes them).\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	if ok, code := parseFlags(fs, args, e); !ok {
+	header := "Usage: perimeter precommit [flags] FILE...\n\nThe pre-commit hook: scans the directories holding the given files (each once,\nrecursively, like perimeter scan DIR) with the scan flags and .perimeter.yml.\n"
+	if ok, code := parseFlags(fs, args, e, header); !ok {
 		return code
 	}
 	dirs := precommitDirs(fs.Args())

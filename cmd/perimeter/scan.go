@@ -18,6 +18,8 @@ import (
 	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/report"
 	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/suppress"
 	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/loaders/cloudformation"
+	"github.com/perimeter-iac/perimeter/loaders/terraform"
 	"github.com/perimeter-iac/perimeter/rules"
 )
 
@@ -31,6 +33,7 @@ type scanFlags struct {
 	varFiles    []string
 	workspace   string
 	parameters  []string
+	paramFiles  []string
 	formats     []string
 	output      string
 	ruleDirs    []string
@@ -56,6 +59,7 @@ func (f *scanFlags) register(fs *pflag.FlagSet) {
 	fs.StringArrayVar(&f.varFiles, "var-file", nil, "Terraform variables file applied to root modules (repeatable)")
 	fs.StringVar(&f.workspace, "workspace", "", `Terraform workspace name for terraform.workspace (default "default")`)
 	fs.StringArrayVar(&f.parameters, "parameter", nil, "CloudFormation parameter override KEY=VALUE (repeatable)")
+	fs.StringArrayVar(&f.paramFiles, "parameter-file", nil, `CloudFormation parameters file, AWS CLI ([{"ParameterKey":..}]) or template-configuration ({"Parameters":{..}}) format (repeatable)`)
 	fs.StringArrayVar(&f.formats, "format", nil, "output format, optionally to a file: "+strings.Join(report.FormatNames(), ", ")+", as NAME or NAME=FILE (repeatable; default text)")
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "also load custom Rego rules from this directory (repeatable)")
@@ -166,6 +170,8 @@ func loaderOptionsFrom(f *scanFlags, cfg *Config, paths []string, e env) (loader
 		EnvVars:    map[string]string{},
 		Roots:      paths,
 		VarFiles:   append(slices.Clone(cfg.VarFiles), f.varFiles...),
+
+		ParameterFiles: append(slices.Clone(cfg.ParameterFiles), f.paramFiles...),
 	}
 	if opts.Parameters == nil {
 		opts.Parameters = map[string]string{}
@@ -239,14 +245,21 @@ func parseFormats(specs []string, output string) ([]destination, error) {
 	return dests, nil
 }
 
+const scanHeader = `Usage: perimeter scan [flags] [PATH...]
+
+Scans Terraform (.tf, .tf.json, .tfvars) and CloudFormation (YAML/JSON
+templates, recognised by content) under each PATH (default ".") and reports
+every grant that reaches outside the zone of trust.
+
+Exit status: 0 no findings, 1 findings, 2 an error prevented part of the
+analysis (the rest is still reported).
+`
+
 func runScan(ctx context.Context, args []string, e env) int {
 	var f scanFlags
 	fs := pflag.NewFlagSet("perimeter scan", pflag.ContinueOnError)
 	f.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: perimeter scan [flags] [PATH...]\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	if ok, code := parseFlags(fs, args, e); !ok {
+	if ok, code := parseFlags(fs, args, e, scanHeader); !ok {
 		return code
 	}
 	paths := fs.Args()
@@ -335,7 +348,7 @@ func isTerminal(e env) bool {
 // allLoaders is the explicit wiring of the input languages, in the order
 // they are offered each file.
 func allLoaders() []loaders.Loader {
-	return []loaders.Loader{}
+	return []loaders.Loader{terraform.New(), cloudformation.New()}
 }
 
 // scan runs discovery, loading and judgement. It also returns the files

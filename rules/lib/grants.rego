@@ -475,7 +475,7 @@ who(p, v) := "anyone outside the account except the principals NotPrincipal name
 
 else := sprintf("anyone (%q)", [p.value]) if p.kind == "wildcard"
 
-else := sprintf("account %s", [p.value]) if p.kind == "account"
+else := sprintf("account %s", [p.account]) if p.kind == "account"
 
 else := sprintf("federated identities of %s", [p.value]) if p.kind == "federated"
 
@@ -494,7 +494,12 @@ else := concat(", ", st.actions) if count(st.actions) <= 4
 
 else := sprintf("%s and %d more actions", [concat(", ", array.slice(st.actions, 0, 3)), count(st.actions) - 3])
 
-message(st, p, v) := sprintf("cannot tell whether %s can %s on %s: %s", [who(p, v), what(st), subject, v.reason]) if v.exposure == "unresolved"
+message(st, p, v) := sprintf("cannot tell who can %s on %s: %s", [what(st), subject, v.reason]) if {
+	v.exposure == "unresolved"
+	p.unknown
+}
+
+else := sprintf("cannot tell whether %s can %s on %s: %s", [who(p, v), what(st), subject, v.reason]) if v.exposure == "unresolved"
 
 else := sprintf("%s can %s on %s, limited only by %s, which does not confine it to the zone of trust", [who(p, v), what(st), subject, v.narrowed_by]) if v.narrowed_by
 

@@ -84,6 +84,11 @@ test_star_is_public if {
 
 test_aws_star_is_public if exposures(in_zone(account_zone, [allow([aws_star], [])])) == {"public"}
 
+test_account_root_is_named_by_its_account if {
+	root := p("AWS", "arn:aws:iam::444455556666:root", "account", "444455556666")
+	only(in_zone(account_zone, [allow([root], [])])).message == "account 444455556666, outside the zone of trust, can s3:GetObject on aws_s3_bucket.b"
+}
+
 test_own_account_is_inside if exposures(in_zone(account_zone, [allow([own], [])])) == set()
 
 test_other_declared_account_is_inside if {
@@ -115,7 +120,7 @@ test_unknown_principal_is_unresolved if {
 	f := only(in_zone(account_zone, [allow([u], [])]))
 	f.exposure == "unresolved"
 	f.reason == "var.reader has no value"
-	contains(f.message, "var.reader has no value")
+	f.message == "cannot tell who can s3:GetObject on aws_s3_bucket.b: var.reader has no value"
 }
 
 test_invalid_principal_is_unresolved if {

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+
+// goldenCases are end-to-end scans of the repository's testdata, run from
+// the repository root so paths in the output are the ones users see.
+var goldenCases = []struct {
+	name string
+	args []string
+	code int
+}{
+	{"examples.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/examples"}, exitFindings},
+	{"examples.json", []string{"scan", "--account", "111122223333", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
+	{"examples-undeclared.txt", []string{"scan", "--no-config", "testdata/examples"}, exitFindings},
+	{"examples-org.json", []string{"scan", "--account", "111122223333", "--account", "444455556666", "--org-id", "o-abcdefghij", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
+}
+
+func TestGolden(t *testing.T) {
+	t.Chdir("../..")
+	for _, tc := range goldenCases {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, nil, tc.args...)
+			if code != tc.code {
+				t.Errorf("exit code = %d, want %d; stderr:\n%s", code, tc.code, stderr)
+			}
+			checkGolden(t, filepath.Join("testdata", "golden", tc.name), stdout)
+		})
+	}
+}
+
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test ./cmd/perimeter -run TestGolden -update to create it)", err)
+	}
+	if got != string(want) {
+		t.Errorf("%s differs from the scan's output; diff them with -update and git diff.\ngot:\n%s", path, got)
+	}
+}
+
+// TestOutputIsDeterministic scans the same tree with different parallelism
+// and expects byte-identical output in every format.
+func TestOutputIsDeterministic(t *testing.T) {
+	t.Chdir("../..")
+	for _, format := range []string{"text", "json", "input"} {
+		var outputs []string
+		for _, procs := range []int{1, 2, 8} {
+			prev := runtime.GOMAXPROCS(procs)
+			stdout, _, _ := runCLI(t, nil, "scan", "--no-config", "--account", "111122223333", "--format", format, "testdata/examples", "loaders")
+			runtime.GOMAXPROCS(prev)
+			outputs = append(outputs, stdout)
+		}
+		for i := 1; i < len(outputs); i++ {
+			if outputs[i] != outputs[0] {
+				t.Errorf("%s output with different GOMAXPROCS differs", format)
+			}
+		}
+		if !bytes.Contains([]byte(outputs[0]), []byte("testdata/examples")) {
+			t.Errorf("%s output does not mention the scanned files", format)
+		}
+	}
+}
+
+func TestTFVarFromTheEnvironment(t *testing.T) {
+	t.Chdir("../..")
+	stdout, _, _ := runCLI(t, []string{"TF_VAR_partner_account=555566667777"}, "scan", "--no-config", "--account", "111122223333", "testdata/examples/terraform")
+	if !strings.Contains(stdout, "account 555566667777, outside the zone of trust, can sqs:SendMessage") {
+		t.Errorf("TF_VAR_partner_account was not applied:\n%s", stdout)
+	}
+}

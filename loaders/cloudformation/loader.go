@@ -1,0 +1,318 @@
+package cloudformation
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/policy"
+)
+
+// New returns the CloudFormation loader.
+func New() loaders.Loader { return cfnLoader{} }
+
+type cfnLoader struct{}
+
+func (cfnLoader) Name() string { return "cloudformation" }
+
+// Claims reports whether data is a CloudFormation template, by content. It
+// only sniffs bytes: it runs on every JSON and YAML file of a repository.
+func (cfnLoader) Claims(path string, data []byte) bool {
+	return sniff(path, data)
+}
+
+// Load reads the claimed templates in parallel (at most GOMAXPROCS at a
+// time) and returns their resources sorted by file, line and address. It
+// works in two passes: parse every file, then analyse every template that
+// no other template uses as a nested stack (nested ones are analysed with
+// their parent's parameters).
+func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics) {
+	var diags loaders.Diagnostics
+	overrides, pdiags := parameterFiles(opts.ParameterFiles)
+	diags = append(diags, pdiags...)
+	for k, v := range opts.Parameters {
+		overrides[k] = policy.Value{Kind: policy.String, Str: v}
+	}
+	lc := &loadContext{files: map[string]*parsedFile{}, overrides: overrides}
+
+	parsed := make([]*parsedFile, len(files))
+	parallel(ctx, len(files), func(i int) { parsed[i] = parseFile(files[i]) })
+	stackNames := map[string]string{}
+	for _, f := range files {
+		if isCDKManifest(f.Path, f.Data) {
+			names, err := cdkManifest(f)
+			if err != nil {
+				diags.Errorf(loaders.Range{File: f.Path}, "cannot read the CDK manifest: %v", err)
+				continue
+			}
+			maps.Copy(stackNames, names)
+		}
+	}
+	for _, pf := range parsed {
+		if pf == nil {
+			continue
+		}
+		pf.stackName = stackNames[pf.file.Path]
+		lc.files[pf.file.Path] = pf
+	}
+	markNested(lc.files, opts)
+
+	results := make([][]loaders.Resource, len(parsed))
+	parallel(ctx, len(parsed), func(i int) {
+		if pf := parsed[i]; pf != nil && pf.t != nil && !pf.nested {
+			results[i] = analyseFile(ctx, pf, opts, lc)
+		}
+	})
+	var all []loaders.Resource
+	for i, pf := range parsed {
+		all = append(all, results[i]...)
+		if pf != nil {
+			diags = append(diags, pf.diags.list...)
+		}
+	}
+	sortResources(all)
+	diags.Sort()
+	return all, diags
+}
+
+// parallel runs fn(0..n-1) on at most GOMAXPROCS goroutines.
+func parallel(ctx context.Context, n int, fn func(i int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				fn(i)
+			}
+		})
+	}
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+}
+
+// sortResources orders resources by file, line and address. The sort is
+// stable: the variants of one resource and the queues of one queue policy
+// keep the order the template gives them.
+func sortResources(rs []loaders.Resource) {
+	slices.SortStableFunc(rs, func(a, b loaders.Resource) int {
+		return cmp.Or(
+			cmp.Compare(a.Range.File, b.Range.File),
+			cmp.Compare(a.Range.Start.Line, b.Range.Start.Line),
+			cmp.Compare(a.Address, b.Address),
+		)
+	})
+}
+
+// parseFile reads one file (first pass). A panic is turned into an error
+// diagnostic naming the file: one broken file must not end the scan.
+func parseFile(f loaders.File) (pf *parsedFile) {
+	pf = &parsedFile{file: f, diags: &diagSet{}}
+	defer func() {
+		if p := recover(); p != nil {
+			pf.t = nil
+			pf.diags.errorf(loaders.Range{File: f.Path}, "internal error while reading the template: %v", p)
+		}
+	}()
+	if isCDKManifest(f.Path, f.Data) {
+		return pf
+	}
+	src, ok := parseSource(f.Path, f.Data, pf.diags)
+	if !ok || !isTemplate(src.root) {
+		return pf
+	}
+	pf.t = decodeTemplate(src, pf.diags)
+	return pf
+}
+
+// analyseFile analyses one root template (second pass), recovering from a
+// panic as parseFile does.
+func analyseFile(ctx context.Context, pf *parsedFile, opts loaders.Options, lc *loadContext) (out []loaders.Resource) {
+	defer func() {
+		if p := recover(); p != nil {
+			out = nil
+			pf.diags.errorf(loaders.Range{File: pf.file.Path}, "internal error while analysing the template: %v", p)
+		}
+	}()
+	e := newEvaluator(pf.t, opts, lc.overrides, pf.diags)
+	e.lc, e.ctx, e.stackName = lc, ctx, pf.stackName
+	return e.analyse()
+}
+
+// analyse turns the template's exposing resources into loaders.Resource
+// values, one per distinct condition variant.
+func (e *evaluator) analyse() []loaders.Resource {
+	var out []loaders.Resource
+	for _, id := range e.t.order {
+		if e.ctx != nil && e.ctx.Err() != nil {
+			break
+		}
+		res := e.t.resources[id]
+		spec, ok := exposureFor(res.typ)
+		if !ok {
+			continue
+		}
+		out = append(out, e.variants(res, spec)...)
+	}
+	return out
+}
+
+type leaf struct {
+	v      *variant
+	exists bool
+	out    []loaders.Resource
+}
+
+// variants evaluates res under every assignment of the undecidable
+// conditions (and AllowedValues parameters) it depends on, up to
+// maxVariants, and merges the variants that give the same result.
+func (e *evaluator) variants(res *resource, spec exposure) []loaders.Resource {
+	var leaves []leaf
+	queue := []*variant{newVariant(nil)}
+	for len(queue) > 0 {
+		v := queue[0]
+		queue = queue[1:]
+		e.v = v
+		exists, out := e.build(res, spec)
+		if p := v.pending; p != nil {
+			if len(leaves)+len(queue)+len(p.values) > maxVariants {
+				return e.undecided(res, spec)
+			}
+			for _, val := range p.values {
+				queue = append(queue, v.with(*p, val))
+			}
+			continue
+		}
+		leaves = append(leaves, leaf{v: v, exists: exists, out: out})
+	}
+	return merge(leaves)
+}
+
+// undecided analyses res once with every undecidable choice left unknown.
+func (e *evaluator) undecided(res *resource, spec exposure) []loaders.Resource {
+	v := newVariant(nil)
+	v.noFork = true
+	e.v = v
+	_, out := e.build(res, spec)
+	cond := fmt.Sprintf("undecided (more than %d variants): %s", maxVariants, strings.Join(v.undecided, ", "))
+	for i := range out {
+		out[i].Condition = cond
+	}
+	return out
+}
+
+// merge drops variants whose resources are identical and describes each
+// remaining one by the choices its members share.
+func merge(leaves []leaf) []loaders.Resource {
+	type group struct {
+		key     string
+		members []leaf
+	}
+	var (
+		groups  []*group
+		byKey   = map[string]*group{}
+		missing bool
+	)
+	for _, l := range leaves {
+		if !l.exists {
+			missing = true
+			continue
+		}
+		k := fingerprint(l.out)
+		g, ok := byKey[k]
+		if !ok {
+			g = &group{key: k}
+			byKey[k] = g
+			groups = append(groups, g)
+		}
+		g.members = append(g.members, l)
+	}
+	var out []loaders.Resource
+	for _, g := range groups {
+		cond := ""
+		if missing || len(groups) > 1 {
+			cond = describeGroup(g.members, leaves)
+		}
+		for _, r := range g.members[0].out {
+			switch {
+			case r.Condition == "":
+				r.Condition = cond
+			case cond != "":
+				r.Condition = cond + "; " + r.Condition // a nested stack's own variant
+			}
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// fingerprint identifies a variant's resources, ignoring nothing but the
+// condition text (which is not set yet).
+func fingerprint(rs []loaders.Resource) string {
+	b, err := json.Marshal(rs) //nolint:musttag // a fingerprint: the default field names are all it needs
+	if err != nil {
+		return fmt.Sprintf("%p", rs)
+	}
+	return string(b)
+}
+
+// describeGroup says when a group of variants applies: by the choices its
+// members share, when no other variant shares them too, else as the list
+// of its members' assignments.
+func describeGroup(members, all []leaf) string {
+	if len(members) == 1 {
+		return describe(members[0].v.pairs())
+	}
+	common := members[0].v.pairs()
+	for _, m := range members[1:] {
+		set := map[string]bool{}
+		for _, p := range m.v.pairs() {
+			set[p] = true
+		}
+		common = slices.DeleteFunc(common, func(p string) bool { return !set[p] })
+	}
+	if len(common) > 0 && !othersMatch(common, members, all) {
+		return describe(common)
+	}
+	parts := make([]string, len(members))
+	for i, m := range members {
+		parts[i] = describe(m.v.pairs())
+	}
+	return strings.Join(parts, " or ")
+}
+
+// othersMatch reports whether a variant outside members is consistent with
+// every pair (assigns it, or does not depend on it).
+func othersMatch(pairs []string, members, all []leaf) bool {
+	for _, l := range all {
+		if slices.ContainsFunc(members, func(m leaf) bool { return m.v == l.v }) {
+			continue
+		}
+		consistent := true
+		for _, p := range pairs {
+			label, value, _ := strings.Cut(p, " = ")
+			for i, c := range l.v.order {
+				if c.label == label && l.v.picked[i] != value {
+					consistent = false
+				}
+			}
+		}
+		if consistent {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,345 @@
+package cloudformation
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/policy"
+)
+
+// exposure describes a resource type that grants access: the kind of
+// resource it exposes, the property holding its policy document (or how to
+// synthesise one from its properties), and the property naming the exposed
+// resource. Adding a type is adding an entry.
+type exposure struct {
+	kind string
+	// policy is the property holding a policy document ("" when the grant
+	// is synthesised from other properties).
+	policy string
+	// target is the property naming the exposed resource; "" means the
+	// resource exposes itself (a role's trust policy, a key's key policy).
+	target string
+	// targetList is set when target is a list: one Resource per item.
+	targetList bool
+	grant      *grantSpec
+	// custom builds the resources itself (SAM's resources, which stand
+	// for several generated ones).
+	custom func(e *evaluator, res *resource, props policy.Value) []loaders.Resource
+}
+
+// grantSpec synthesises a policy from permission-style properties.
+type grantSpec struct {
+	principal  string
+	action     string
+	conditions []grantCond
+}
+
+type grantCond struct {
+	prop, operator, key string
+}
+
+var exposures = map[string]exposure{
+	"AWS::S3::BucketPolicy": {kind: loaders.KindS3Bucket, policy: "PolicyDocument", target: "Bucket"},
+	"AWS::IAM::Role":        {kind: loaders.KindIAMRole, policy: "AssumeRolePolicyDocument"},
+	"AWS::KMS::Key":         {kind: loaders.KindKMSKey, policy: "KeyPolicy"},
+	"AWS::SQS::QueuePolicy": {kind: loaders.KindSQSQueue, policy: "PolicyDocument", target: "Queues", targetList: true},
+	"AWS::Lambda::Permission": {kind: loaders.KindLambdaFunction, target: "FunctionName", grant: &grantSpec{
+		principal: "Principal", action: "Action",
+		conditions: []grantCond{
+			{"SourceAccount", "StringEquals", "aws:SourceAccount"},
+			{"SourceArn", "ArnLike", "aws:SourceArn"},
+			{"PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"},
+			{"EventSourceToken", "StringEquals", "lambda:EventSourceToken"},
+			{"FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType"},
+		},
+	}},
+	"AWS::Lambda::LayerVersionPermission": {kind: loaders.KindLambdaLayer, target: "LayerVersionArn", grant: &grantSpec{
+		principal: "Principal", action: "Action",
+		conditions: []grantCond{{"OrganizationId", "StringEquals", "aws:PrincipalOrgID"}},
+	}},
+}
+
+// exposureFor returns how a resource type grants access: an entry of
+// exposures, or a builder for the types that stand for several resources
+// (SAM's, nested stacks).
+func exposureFor(typ string) (exposure, bool) {
+	switch typ {
+	case "AWS::Serverless::Function":
+		return exposure{kind: loaders.KindLambdaFunction, custom: (*evaluator).samFunction}, true
+	case "AWS::Serverless::Api":
+		return exposure{kind: loaders.KindAPIGatewayRestAPI, custom: (*evaluator).samAPI}, true
+	case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
+		return exposure{custom: (*evaluator).nestedStack}, true
+	}
+	e, ok := exposures[typ]
+	return e, ok
+}
+
+type target struct {
+	id, name string
+}
+
+// build evaluates one resource under the current variant. exists is false
+// when the resource's own Condition is false.
+func (e *evaluator) build(res *resource, spec exposure) (exists bool, out []loaders.Resource) {
+	if res.condition != "" {
+		c := e.condition(res.condition, res.condRange, 1)
+		if c.known && !c.val {
+			return false, nil
+		}
+	}
+	props := e.props(res, 0)
+	if props.Kind != policy.Object && props.Kind != policy.Null {
+		e.diags.errorf(props.Range, "the Properties of resource %s are a %s, not a mapping", res.id, props.Kind)
+		return true, nil
+	}
+	if spec.custom != nil {
+		return true, e.withConstruct(res, spec.custom(e, res, props))
+	}
+	var docs []loaders.Document
+	if spec.policy != "" {
+		if raw, ok := field(props, spec.policy); ok {
+			if v, present := e.eval(raw, 1); present {
+				docs = append(docs, loaders.Document{Attribute: spec.policy, Range: raw.Range, Policy: e.parsePolicy(raw, v)})
+			}
+		}
+	}
+	if spec.grant != nil {
+		if d, ok := e.synthesise(res, props, spec.grant); ok {
+			docs = append(docs, d)
+		}
+	}
+	for _, t := range e.targets(res, props, spec) {
+		out = append(out, loaders.Resource{
+			Type:       res.typ,
+			Kind:       spec.kind,
+			Address:    res.id,
+			Target:     t.id,
+			TargetName: t.name,
+			Source:     loaders.SourceCloudFormation,
+			Range:      res.rng,
+			DeclRange:  res.declRange,
+			Documents:  docs,
+		})
+	}
+	return true, e.withConstruct(res, out)
+}
+
+// withConstruct records the CDK construct path of res on its resources.
+func (e *evaluator) withConstruct(res *resource, out []loaders.Resource) []loaders.Resource {
+	p, ok := field(res.metadata, "aws:cdk:path")
+	if !ok || p.Kind != policy.String {
+		return out
+	}
+	for i := range out {
+		if out[i].Construct == "" && len(out[i].ModuleChain) == 0 {
+			out[i].Construct = p.Str
+		}
+	}
+	return out
+}
+
+func (e *evaluator) synthesise(res *resource, props policy.Value, g *grantSpec) (loaders.Document, bool) {
+	raw, ok := field(props, g.principal)
+	if !ok {
+		e.diags.warnf(res.declRange, "%s %s has no %s; it grants nothing", res.typ, res.id, g.principal)
+		return loaders.Document{}, false
+	}
+	principal, present := e.eval(raw, 1)
+	if !present {
+		e.diags.warnf(raw.Range, "the %s of %s is AWS::NoValue; it grants nothing", g.principal, res.id)
+		return loaders.Document{}, false
+	}
+	grant := loaders.Grant{Principals: []policy.Value{principal}, Range: res.rng}
+	if raw, ok := field(props, g.action); ok {
+		if v, present := e.eval(raw, 1); present {
+			grant.Actions = append(grant.Actions, v)
+		}
+	}
+	for _, c := range g.conditions {
+		raw, ok := field(props, c.prop)
+		if !ok {
+			continue
+		}
+		v, present := e.eval(raw, 1)
+		if !present {
+			continue
+		}
+		grant.Conditions = append(grant.Conditions, loaders.GrantCondition{Operator: c.operator, Key: c.key, Values: []policy.Value{v}})
+	}
+	return loaders.Document{Attribute: g.principal, Synthetic: true, Range: raw.Range, Policy: grant.Document()}, true
+}
+
+// targets names the resources exposed: the resource itself, or what its
+// target property refers to (one per item of a list such as Queues).
+func (e *evaluator) targets(res *resource, props policy.Value, spec exposure) []target {
+	if spec.target == "" {
+		name, _ := e.physicalName(res, 1)
+		return []target{{id: res.id, name: name}}
+	}
+	raw, ok := field(props, spec.target)
+	if !ok {
+		return []target{{}}
+	}
+	if !spec.targetList {
+		t, _ := e.target(raw)
+		return []target{t}
+	}
+	var out []target
+	if raw.Kind == policy.List {
+		for _, it := range raw.Items {
+			if t, present := e.target(it); present {
+				out = append(out, t)
+			}
+		}
+	} else {
+		v, _ := e.eval(raw, 1)
+		if v.Kind == policy.List {
+			for _, it := range v.Items {
+				t := target{}
+				if it.IsScalar() {
+					t.name = it.Str
+				}
+				out = append(out, t)
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, target{})
+	}
+	return out
+}
+
+func (e *evaluator) target(raw policy.Value) (target, bool) {
+	if id := e.refTarget(raw, 0); id != "" {
+		name, _ := e.physicalName(e.t.resources[id], 1)
+		return target{id: id, name: name}, true
+	}
+	v, present := e.eval(raw, 1)
+	if v.IsScalar() {
+		return target{name: v.Str}, present
+	}
+	return target{}, present
+}
+
+var subRefPattern = regexp.MustCompile(`^\$\{([^}.!]+)(\.[^}]+)?\}$`)
+
+// refTarget returns the logical ID of the template resource that raw refers
+// to (Ref, Fn::GetAtt, "${Name}" or "${Name.Attr}", through Fn::If), or "".
+func (e *evaluator) refTarget(raw policy.Value, depth int) string {
+	if depth > maxDepth {
+		return ""
+	}
+	name, arg, ok := intrinsic(raw)
+	if !ok {
+		return ""
+	}
+	id := ""
+	switch name {
+	case "Ref":
+		if arg.Kind == policy.String {
+			id = arg.Str
+		}
+	case "Fn::GetAtt":
+		switch {
+		case arg.Kind == policy.String:
+			id, _, _ = strings.Cut(arg.Str, ".")
+		case arg.Kind == policy.List && len(arg.Items) > 0 && arg.Items[0].Kind == policy.String:
+			id = arg.Items[0].Str
+		}
+	case "Fn::Sub":
+		if arg.Kind == policy.String {
+			if m := subRefPattern.FindStringSubmatch(arg.Str); m != nil {
+				id = strings.TrimSpace(m[1])
+			}
+		}
+	case "Fn::If":
+		if arg.Kind == policy.List && len(arg.Items) == 3 && arg.Items[0].Kind == policy.String {
+			c := e.condition(arg.Items[0].Str, arg.Items[0].Range, depth+1)
+			if !c.known {
+				return ""
+			}
+			if c.val {
+				return e.refTarget(arg.Items[1], depth+1)
+			}
+			return e.refTarget(arg.Items[2], depth+1)
+		}
+	}
+	if _, ok := e.t.resources[id]; ok {
+		return id
+	}
+	return ""
+}
+
+// parsePolicy parses a resolved policy property. A policy written as a JSON
+// string is parsed with positions in the file: exact for a literal block
+// scalar (|), on the string's line for a one-line string, and at the
+// string's position for a string built by intrinsic functions.
+func (e *evaluator) parsePolicy(raw, v policy.Value) *policy.Document {
+	if v.Kind != policy.String {
+		return policy.Parse(v)
+	}
+	parsed, ok := e.embeddedJSON(raw, v)
+	if !ok {
+		return policy.Parse(v) // records the syntax error as a problem
+	}
+	d := policy.Parse(parsed)
+	d.Range = v.Range
+	return d
+}
+
+func (e *evaluator) embeddedJSON(raw, v policy.Value) (policy.Value, bool) {
+	file := e.t.src.path
+	if raw.Kind == policy.String && raw.Str == v.Str {
+		if start, ok := e.t.src.blocks[raw.Range.Start]; ok {
+			pv, err := policy.ParseJSON([]byte(v.Str), policy.JSONOptions{File: file, Start: policy.Pos{Line: start.Line, Column: 1}})
+			if err != nil {
+				return policy.Value{}, false
+			}
+			return shiftColumns(pv, start.Column-1), true
+		}
+		if !strings.Contains(v.Str, "\n") {
+			start := raw.Range.Start
+			if e.t.src.json || e.t.src.quoted[start] {
+				start.Column++ // past the opening quote
+			}
+			pv, err := policy.ParseJSON([]byte(v.Str), policy.JSONOptions{File: file, Start: start})
+			if err != nil {
+				return policy.Value{}, false
+			}
+			return pv, true
+		}
+	}
+	pv, err := policy.ParseJSON([]byte(v.Str), policy.JSONOptions{File: file, Start: v.Range.Start})
+	if err != nil {
+		return policy.Value{}, false
+	}
+	return withRange(pv, v.Range), true
+}
+
+// shiftColumns moves every position of v right by n columns: the JSON
+// inside a block scalar is indented by n in the file.
+func shiftColumns(v policy.Value, n int) policy.Value {
+	shift := func(r loaders.Range) loaders.Range {
+		if r.Start.Line > 0 {
+			r.Start.Column += n
+		}
+		if r.End.Line > 0 {
+			r.End.Column += n
+		}
+		return r
+	}
+	v.Range = shift(v.Range)
+	for i := range v.Items {
+		v.Items[i] = shiftColumns(v.Items[i], n)
+	}
+	for i := range v.Fields {
+		v.Fields[i].KeyRange = shift(v.Fields[i].KeyRange)
+		v.Fields[i].Value = shiftColumns(v.Fields[i].Value, n)
+	}
+	return v
+}
+
+// describe joins a variant's assignment into Resource.Condition text.
+func describe(pairs []string) string { return strings.Join(pairs, ", ") }

@@ -1,0 +1,848 @@
+package terraform
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/perimeter-iac/perimeter/loaders"
+)
+
+// maxEvalDepth bounds how deeply lazy evaluations (a local referring to a
+// local referring to a module output ...) may nest, so hostile input cannot
+// exhaust the stack.
+const maxEvalDepth = 256
+
+// maxInstances bounds the instances of one counted block or module call.
+const maxInstances = 10000
+
+// evaluator evaluates one root module and the modules it calls. It is used
+// by one goroutine; roots are evaluated in parallel, each with its own
+// evaluator.
+type evaluator struct {
+	ls      *loadState
+	rootDir string
+	funcs   map[string]function.Function
+	// stack and active detect cycles between lazily evaluated values.
+	stack  []string
+	active map[string]bool
+	diags  loaders.Diagnostics
+	out    []loaders.Resource
+	// memo holds evaluated module instances by their inputs (modules.go).
+	memo      map[string]*modInst
+	instCount int
+}
+
+// cell is a lazily evaluated value.
+type cell struct {
+	state uint8 // 0 not started, 1 evaluating, 2 done
+	val   cty.Value
+}
+
+// origin is where a variable's value was written, followed when a policy
+// refers to the variable so that positions point at the source.
+type origin struct {
+	expr hcl.Expression
+	sc   *scope // nil: a literal (tfvars, default) evaluated without context
+}
+
+// modInst is one instance of a module: the root, or one module call (one
+// per count index or for_each key).
+type modInst struct {
+	ev  *evaluator
+	mod *module
+	// addr is the module path ("" for the root, module.a["x"].module.b).
+	addr  string
+	chain []loaders.ModuleCall
+	// callKey identifies the inputs for memoisation.
+	vars       map[string]cty.Value
+	varOrigin  map[string]origin
+	cells      map[string]*cell
+	docs       map[string]*docResult
+	expansions map[string]*instSet
+	calls      map[string]*callResult
+	parent     *modInst
+	// region is the region of the default aws provider as the module sees
+	// it; regions maps provider aliases.
+	regions map[string]string
+}
+
+// instKey is the key of one instance of a counted or for_each block.
+type instKey struct {
+	kind int // 0 none, 1 count index, 2 for_each key
+	idx  int
+	str  string
+}
+
+func (k instKey) String() string {
+	switch k.kind {
+	case 1:
+		return fmt.Sprintf("[%d]", k.idx)
+	case 2:
+		return fmt.Sprintf("[%q]", k.str)
+	default:
+		return ""
+	}
+}
+
+// instSet is the expansion of a block's count or for_each.
+type instSet struct {
+	keys []instKey
+	// each holds for_each values by key.
+	each map[string]cty.Value
+	// mode: 0 single, 1 count, 2 for_each
+	mode int
+	// unknown is set when count/for_each could not be decided; reason says
+	// why and the block is evaluated once with unknown count.index/each.
+	unknown bool
+	reason  string
+}
+
+// scope is where an expression is evaluated: a module instance plus the
+// iteration variables of the block instance (count, each) and of dynamic
+// blocks and for expressions.
+type scope struct {
+	inst     *modInst
+	key      instKey
+	countIdx cty.Value // NilVal when the block has no count
+	eachKey  cty.Value // NilVal when the block has no for_each
+	eachVal  cty.Value
+	iter     map[string]cty.Value
+	// template is set for templatefile(): only iter names are visible.
+	template bool
+}
+
+func (m *modInst) rootScope() *scope { return &scope{inst: m} }
+
+func (s *scope) with(name string, v cty.Value) *scope {
+	n := *s
+	n.iter = make(map[string]cty.Value, len(s.iter)+1)
+	for k, val := range s.iter {
+		n.iter[k] = val
+	}
+	n.iter[name] = v
+	return &n
+}
+
+// prefix returns the module path prefix for addresses ("module.a." or "").
+func (m *modInst) prefix() string {
+	if m.addr == "" {
+		return ""
+	}
+	return m.addr + "."
+}
+
+// addHCL records HCL diagnostics from evaluation (errors only: warnings
+// from evaluation are noise for a linter).
+func (ev *evaluator) addHCL(hd hcl.Diagnostics) {
+	for _, d := range hd {
+		if d.Severity != hcl.DiagError {
+			continue
+		}
+		r := loaders.Range{}
+		if d.Subject != nil {
+			r = toRange(*d.Subject)
+		}
+		ev.diags = append(ev.diags, loaders.Diagnostic{Severity: loaders.Error, Summary: d.Summary, Detail: d.Detail, Range: r})
+	}
+}
+
+// lazy evaluates f once per key, detecting cycles. ref is where the value
+// is referred to, for the cycle diagnostic.
+func (m *modInst) lazy(key string, ref hcl.Range, f func() cty.Value) cty.Value {
+	c, ok := m.cells[key]
+	if !ok {
+		c = &cell{}
+		m.cells[key] = c
+	}
+	switch c.state {
+	case 2:
+		return c.val
+	case 1:
+		ev := m.ev
+		full := m.prefix() + key
+		start := slices.Index(ev.stack, full)
+		chain := append(slices.Clone(ev.stack[max(start, 0):]), full)
+		reason := fmt.Sprintf("%s refers to itself (%s)", full, strings.Join(chain, " -> "))
+		ev.diags.Errorf(toRange(ref), "cycle: %s", strings.Join(chain, " -> "))
+		return unknownBecause(reason)
+	}
+	ev := m.ev
+	if len(ev.stack) >= maxEvalDepth {
+		ev.diags.Errorf(toRange(ref), "references nest deeper than %d levels", maxEvalDepth)
+		return unknownBecause(fmt.Sprintf("%s: references nest deeper than %d levels", m.prefix()+key, maxEvalDepth))
+	}
+	c.state = 1
+	ev.stack = append(ev.stack, m.prefix()+key)
+	v := f()
+	ev.stack = ev.stack[:len(ev.stack)-1]
+	c.state, c.val = 2, v
+	return v
+}
+
+// exprText is the source text of an expression, shortened for messages.
+func (ev *evaluator) exprText(r hcl.Range) string {
+	f := ev.ls.files[r.Filename]
+	if f == nil || r.Start.Byte < 0 || r.End.Byte > len(f.src) || r.Start.Byte >= r.End.Byte {
+		return ""
+	}
+	text := strings.Join(strings.Fields(string(f.src[r.Start.Byte:r.End.Byte])), " ")
+	if len(text) > 80 {
+		text = text[:77] + "..."
+	}
+	return text
+}
+
+// eval evaluates expr. It never fails: errors become diagnostics and an
+// unknown value whose reason quotes the expression and the error.
+func (s *scope) eval(expr hcl.Expression) cty.Value {
+	v, hd := s.evalDiags(expr)
+	s.inst.ev.addHCL(hd)
+	return v
+}
+
+func (s *scope) evalDiags(expr hcl.Expression) (v cty.Value, hd hcl.Diagnostics) {
+	if expr == nil {
+		return cty.NullVal(cty.DynamicPseudoType), nil
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			rng := expr.Range()
+			hd = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "internal error while evaluating", Detail: fmt.Sprint(r), Subject: &rng}}
+			v = unknownBecause(fmt.Sprintf("%s could not be evaluated (internal error)", s.inst.ev.exprText(rng)))
+		}
+	}()
+	ctx := s.ctx(expr)
+	v, hd = expr.Value(ctx)
+	if hd.HasErrors() {
+		msg := ""
+		for _, d := range hd {
+			if d.Severity == hcl.DiagError {
+				msg = d.Summary
+				if d.Detail != "" {
+					msg += ": " + d.Detail
+				}
+				break
+			}
+		}
+		text := s.inst.ev.exprText(expr.Range())
+		if text == "" {
+			text = describeRange(expr.Range())
+		}
+		v = unknownBecause(fmt.Sprintf("%s cannot be evaluated: %s", text, msg))
+	}
+	return v, hd
+}
+
+// ctx builds the evaluation context for expr, resolving only the names the
+// expression refers to (lazily evaluating locals, resources and so on).
+func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
+	vars := map[string]cty.Value{}
+	for k, v := range s.iter {
+		vars[k] = v
+	}
+	ctx := &hcl.EvalContext{Variables: vars, Functions: s.inst.ev.funcsFor(expr)}
+	if s.template {
+		return ctx
+	}
+	m := s.inst
+	type need struct {
+		attrs map[string]bool
+		all   bool
+		ref   hcl.Range
+	}
+	var (
+		localNames = map[string]hcl.Range{}
+		undeclared = map[string]hcl.Range{} // "var.x", "local.y", "aws_s3_bucket.b", ...
+		resources  = map[string]*need{}     // "type.name" or "data.type.name" or "module.name"
+	)
+	addNeed := func(key string, t hcl.Traversal, attrStep int) {
+		n := resources[key]
+		if n == nil {
+			n = &need{attrs: map[string]bool{}, ref: t.SourceRange()}
+			resources[key] = n
+		}
+		// Skip one index step (an instance key).
+		if attrStep < len(t) {
+			if _, ok := t[attrStep].(hcl.TraverseIndex); ok {
+				attrStep++
+			}
+		}
+		if attrStep < len(t) {
+			if a, ok := t[attrStep].(hcl.TraverseAttr); ok {
+				n.attrs[a.Name] = true
+				return
+			}
+		}
+		n.all = true
+	}
+	for _, t := range expr.Variables() {
+		root := t.RootName()
+		if _, ok := s.iter[root]; ok {
+			continue
+		}
+		switch root {
+		case "var":
+			if len(t) > 1 {
+				if a, ok := t[1].(hcl.TraverseAttr); ok {
+					if _, declared := m.vars[a.Name]; !declared {
+						undeclared["var."+a.Name] = t.SourceRange()
+					}
+				}
+			}
+		case "local":
+			if len(t) > 1 {
+				if a, ok := t[1].(hcl.TraverseAttr); ok {
+					localNames[a.Name] = t.SourceRange()
+				}
+			}
+		case "count":
+			if s.countIdx != cty.NilVal {
+				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": s.countIdx})
+			}
+		case "each":
+			if s.eachKey != cty.NilVal {
+				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": s.eachKey, "value": s.eachVal})
+			}
+		case "path":
+			vars["path"] = cty.ObjectVal(map[string]cty.Value{
+				"module": cty.StringVal(m.ev.relToRoot(m.mod.dir)),
+				"root":   cty.StringVal("."),
+				"cwd":    cty.StringVal(m.ev.rootDir),
+			})
+		case "terraform":
+			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(m.ev.ls.workspace)})
+		case "data":
+			if len(t) > 2 {
+				a1, ok1 := t[1].(hcl.TraverseAttr)
+				a2, ok2 := t[2].(hcl.TraverseAttr)
+				if ok1 && ok2 {
+					addNeed("data."+a1.Name+"."+a2.Name, t, 3)
+				}
+			}
+		case "module":
+			if len(t) > 1 {
+				if a, ok := t[1].(hcl.TraverseAttr); ok {
+					addNeed("module."+a.Name, t, 2)
+				}
+			}
+		case "self":
+			vars["self"] = unknownBecause("self is known only after apply")
+		default:
+			if len(t) > 1 {
+				if a, ok := t[1].(hcl.TraverseAttr); ok {
+					addNeed(root+"."+a.Name, t, 2)
+				}
+			}
+		}
+	}
+	if len(localNames) > 0 {
+		locals := map[string]cty.Value{}
+		for name, ref := range localNames {
+			if _, ok := m.mod.locals[name]; ok {
+				locals[name] = m.local(name, ref)
+			} else {
+				undeclared["local."+name] = ref
+			}
+		}
+		vars["local"] = cty.ObjectVal(locals)
+	}
+	if len(resources) > 0 {
+		data := map[string]map[string]cty.Value{}
+		managed := map[string]map[string]cty.Value{}
+		modules := map[string]cty.Value{}
+		keys := make([]string, 0, len(resources))
+		for k := range resources {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		for _, k := range keys {
+			n := resources[k]
+			var attrs []string
+			if !n.all {
+				for a := range n.attrs {
+					attrs = append(attrs, a)
+				}
+				slices.Sort(attrs)
+			}
+			switch {
+			case strings.HasPrefix(k, "data."):
+				b := m.mod.data[k]
+				if b == nil {
+					undeclared[k] = n.ref
+					continue
+				}
+				if data[b.typ] == nil {
+					data[b.typ] = map[string]cty.Value{}
+				}
+				data[b.typ][b.name] = m.blockValue(b, attrs, n.all, n.ref)
+			case strings.HasPrefix(k, "module."):
+				name := strings.TrimPrefix(k, "module.")
+				mc := m.mod.calls[name]
+				if mc == nil {
+					undeclared[k] = n.ref
+					continue
+				}
+				modules[name] = m.callValue(mc, attrs, n.all, n.ref)
+			default:
+				b := m.mod.managed[k]
+				if b == nil {
+					undeclared[k] = n.ref
+					continue
+				}
+				if managed[b.typ] == nil {
+					managed[b.typ] = map[string]cty.Value{}
+				}
+				managed[b.typ][b.name] = m.blockValue(b, attrs, n.all, n.ref)
+			}
+		}
+		s.addUndeclared(undeclared, data, managed, modules)
+		if len(data) > 0 {
+			obj := map[string]cty.Value{}
+			for typ, names := range data {
+				obj[typ] = cty.ObjectVal(names)
+			}
+			vars["data"] = cty.ObjectVal(obj)
+		}
+		if len(modules) > 0 {
+			vars["module"] = cty.ObjectVal(modules)
+		}
+		for typ, names := range managed {
+			vars[typ] = cty.ObjectVal(names)
+		}
+	}
+	if len(undeclared) > 0 {
+		vars["var"] = m.varObject()
+		if len(resources) == 0 {
+			s.addUndeclared(undeclared, nil, nil, nil)
+		}
+		s.undeclaredVars(undeclared, vars)
+	} else if _, ok := vars["var"]; !ok && len(m.vars) > 0 {
+		vars["var"] = m.varObject()
+	}
+	return ctx
+}
+
+// addUndeclared reports references to undeclared resources, data sources
+// and module calls (a warning: Terraform would reject the configuration,
+// but the rest of it can still be analysed) and gives each an unknown
+// value that says so.
+func (s *scope) addUndeclared(undeclared map[string]hcl.Range, data, managed map[string]map[string]cty.Value, modules map[string]cty.Value) {
+	for _, k := range sortedKeys(undeclared) {
+		ref := undeclared[k]
+		parts := strings.Split(k, ".")
+		switch {
+		case parts[0] == "var" || parts[0] == "local":
+			continue
+		case parts[0] == "data" && len(parts) == 3 && data != nil:
+			if data[parts[1]] == nil {
+				data[parts[1]] = map[string]cty.Value{}
+			}
+			data[parts[1]][parts[2]] = s.undeclaredVal(k, ref)
+		case parts[0] == "module" && len(parts) == 2 && modules != nil:
+			modules[parts[1]] = s.undeclaredVal(k, ref)
+		case len(parts) == 2 && managed != nil:
+			if managed[parts[0]] == nil {
+				managed[parts[0]] = map[string]cty.Value{}
+			}
+			managed[parts[0]][parts[1]] = s.undeclaredVal(k, ref)
+		}
+	}
+}
+
+// undeclaredVars adds unknown values for undeclared variables and locals.
+func (s *scope) undeclaredVars(undeclared map[string]hcl.Range, vars map[string]cty.Value) {
+	extra := map[string]map[string]cty.Value{}
+	for _, k := range sortedKeys(undeclared) {
+		root, name, _ := strings.Cut(k, ".")
+		if root != "var" && root != "local" {
+			continue
+		}
+		if extra[root] == nil {
+			extra[root] = map[string]cty.Value{}
+			if v, ok := vars[root]; ok && v.Type().IsObjectType() {
+				for an, av := range v.AsValueMap() {
+					extra[root][an] = av
+				}
+			}
+		}
+		extra[root][name] = s.undeclaredVal(k, undeclared[k])
+	}
+	for root, attrs := range extra {
+		vars[root] = cty.ObjectVal(attrs)
+	}
+}
+
+func (s *scope) undeclaredVal(what string, ref hcl.Range) cty.Value {
+	m := s.inst
+	m.ev.diags.Warnf(toRange(ref), "reference to undeclared %s%s", m.prefix(), what)
+	return unknownBecause(fmt.Sprintf("%s%s is not declared", m.prefix(), what))
+}
+
+// varObject is the var object of the module instance.
+func (m *modInst) varObject() cty.Value {
+	if len(m.vars) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(m.vars)
+}
+
+// local evaluates local.name once.
+func (m *modInst) local(name string, ref hcl.Range) cty.Value {
+	l := m.mod.locals[name]
+	return m.lazy("local."+name, ref, func() cty.Value {
+		return m.rootScope().eval(l.expr)
+	})
+}
+
+// relToRoot renders a module directory relative to the root directory, the
+// way Terraform's path.module reads.
+func (ev *evaluator) relToRoot(dir string) string {
+	return relPath(ev.rootDir, dir)
+}
+
+// relPath returns target relative to base; both are slash paths relative to
+// the same working directory (or both absolute).
+func relPath(base, target string) string {
+	base, target = path.Clean(base), path.Clean(target)
+	if base == target {
+		return "."
+	}
+	bp, tp := splitPath(base), splitPath(target)
+	i := 0
+	for i < len(bp) && i < len(tp) && bp[i] == tp[i] {
+		i++
+	}
+	var parts []string
+	for range bp[i:] {
+		parts = append(parts, "..")
+	}
+	parts = append(parts, tp[i:]...)
+	if len(parts) == 0 {
+		return "."
+	}
+	return strings.Join(parts, "/")
+}
+
+func splitPath(p string) []string {
+	if p == "." {
+		return nil
+	}
+	return strings.Split(strings.TrimPrefix(p, "/"), "/")
+}
+
+// instances expands a block's count or for_each (memoised per block).
+func (m *modInst) instances(key string, count, forEach hcl.Expression, what string) *instSet {
+	if is, ok := m.expansions[key]; ok {
+		return is
+	}
+	is := &instSet{}
+	m.expansions[key] = is
+	sc := m.rootScope()
+	switch {
+	case count != nil:
+		is.mode = 1
+		v := sc.eval(count)
+		v, marks := v.UnmarkDeep()
+		if !v.IsKnown() || v.IsNull() {
+			is.unknown = true
+			is.reason = joinReasons(reasonsOf(marks))
+			if is.reason == "" {
+				is.reason = m.ev.exprText(count.Range()) + " is unknown"
+			}
+			is.reason = fmt.Sprintf("count of %s is unknown: %s", what, is.reason)
+			is.keys = []instKey{{kind: 1, idx: -1}}
+			return is
+		}
+		n, err := toInt(v)
+		if err != nil || n < 0 {
+			m.ev.diags.Errorf(toRange(count.Range()), "invalid count for %s: %v", what, orMsg(err, "negative"))
+			return is
+		}
+		if n > maxInstances {
+			m.ev.diags.Errorf(toRange(count.Range()), "count for %s is %d; perimeter evaluates at most %d instances", what, n, maxInstances)
+			n = maxInstances
+		}
+		for i := range n {
+			is.keys = append(is.keys, instKey{kind: 1, idx: i})
+		}
+	case forEach != nil:
+		is.mode = 2
+		is.each = map[string]cty.Value{}
+		v := sc.eval(forEach)
+		uv, marks := v.Unmark()
+		if !uv.IsKnown() || uv.IsNull() || !uv.CanIterateElements() {
+			if uv.IsKnown() && !uv.IsNull() && !uv.CanIterateElements() {
+				m.ev.diags.Errorf(toRange(forEach.Range()), "for_each of %s must be a map or a set of strings", what)
+			}
+			reason := joinReasons(append(reasonsOf(marks), deepReasons(uv)...))
+			if reason == "" {
+				reason = m.ev.exprText(forEach.Range()) + " is unknown"
+			}
+			is.unknown = true
+			is.reason = fmt.Sprintf("for_each of %s is unknown: %s", what, reason)
+			is.keys = []instKey{{kind: 2, str: "?"}}
+			return is
+		}
+		it := uv.ElementIterator()
+		for it.Next() {
+			k, val := it.Element()
+			if uv.Type().IsSetType() || uv.Type().IsListType() || uv.Type().IsTupleType() {
+				k = val
+			}
+			k, kmarks := k.UnmarkDeep()
+			if !k.IsKnown() {
+				is.keys = nil
+				is.unknown = true
+				reason := joinReasons(reasonsOf(kmarks))
+				if reason == "" {
+					reason = "a key is unknown"
+				}
+				is.reason = fmt.Sprintf("for_each of %s is unknown: %s", what, reason)
+				is.keys = []instKey{{kind: 2, str: "?"}}
+				return is
+			}
+			ks, err := toStringKey(k)
+			if err != nil {
+				m.ev.diags.Errorf(toRange(forEach.Range()), "for_each of %s: %v", what, err)
+				continue
+			}
+			is.keys = append(is.keys, instKey{kind: 2, str: ks})
+			is.each[ks] = val
+		}
+	default:
+		is.keys = []instKey{{}}
+	}
+	return is
+}
+
+func orMsg(err error, msg string) string {
+	if err != nil {
+		return err.Error()
+	}
+	return msg
+}
+
+// blockScope is the scope of one instance of a block.
+func (m *modInst) blockScope(is *instSet, k instKey) *scope {
+	s := m.rootScope()
+	s.key = k
+	switch is.mode {
+	case 1:
+		if is.unknown {
+			s.countIdx = unknownOf(cty.Number, is.reason)
+		} else {
+			s.countIdx = cty.NumberIntVal(int64(k.idx))
+		}
+	case 2:
+		if is.unknown {
+			s.eachKey = unknownOf(cty.String, is.reason)
+			s.eachVal = unknownBecause(is.reason)
+		} else {
+			s.eachKey = cty.StringVal(k.str)
+			s.eachVal = is.each[k.str]
+		}
+	}
+	return s
+}
+
+// blockValue is the value of a resource or data block as a reference sees
+// it: one object per instance (a tuple for count, an object for for_each),
+// holding the attributes the referring expression uses (all when all).
+func (m *modInst) blockValue(b *block, attrs []string, all bool, ref hcl.Range) cty.Value {
+	is := m.instances(b.key(), b.count, b.forEach, m.prefix()+b.key())
+	if is.unknown {
+		return unknownBecause(is.reason)
+	}
+	obj := func(k instKey) cty.Value {
+		names := attrs
+		if all {
+			names = m.allAttrs(b)
+		}
+		vals := make(map[string]cty.Value, len(names))
+		for _, a := range names {
+			vals[a] = m.attr(b, is, k, a, ref)
+		}
+		return cty.ObjectVal(vals)
+	}
+	switch is.mode {
+	case 1:
+		if len(is.keys) == 0 {
+			return cty.EmptyTupleVal
+		}
+		var items []cty.Value
+		for _, k := range is.keys {
+			items = append(items, obj(k))
+		}
+		return cty.TupleVal(items)
+	case 2:
+		if len(is.keys) == 0 {
+			return cty.EmptyObjectVal
+		}
+		items := map[string]cty.Value{}
+		for _, k := range is.keys {
+			items[k.str] = obj(k)
+		}
+		return cty.ObjectVal(items)
+	default:
+		return obj(instKey{})
+	}
+}
+
+// configuredAttrs returns the arguments written in a block body (without
+// meta-arguments and nested blocks).
+func configuredAttrs(body hcl.Body) map[string]*hcl.Attribute {
+	out := map[string]*hcl.Attribute{}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for name, a := range sb.Attributes {
+			if !metaArguments[name] {
+				out[name] = a.AsHCLAttribute()
+			}
+		}
+		return out
+	}
+	attrs, _ := body.JustAttributes()
+	for name, a := range attrs {
+		if !metaArguments[name] {
+			out[name] = a
+		}
+	}
+	return out
+}
+
+// nestedBlocks returns the nested block types written in a native body.
+func nestedBlocks(body hcl.Body) map[string][]*hclsyntax.Block {
+	out := map[string][]*hclsyntax.Block{}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for _, b := range sb.Blocks {
+			if !metaArguments[b.Type] && b.Type != "dynamic" {
+				out[b.Type] = append(out[b.Type], b)
+			}
+		}
+	}
+	return out
+}
+
+// allAttrs lists the attributes a whole-object reference gets: the
+// configured arguments, the nested blocks and the computed attributes the
+// loader knows for the type.
+func (m *modInst) allAttrs(b *block) []string {
+	set := map[string]bool{}
+	for name := range configuredAttrs(b.body) {
+		set[name] = true
+	}
+	for name := range nestedBlocks(b.body) {
+		set[name] = true
+	}
+	for _, name := range computedAttrNames(b) {
+		set[name] = true
+	}
+	out := make([]string, 0, len(set))
+	for name := range set {
+		out = append(out, name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// blockAddr is the full address of one block instance.
+func (m *modInst) blockAddr(b *block, k instKey) string {
+	return m.prefix() + b.key() + k.String()
+}
+
+// attr evaluates one attribute of one block instance (memoised).
+func (m *modInst) attr(b *block, is *instSet, k instKey, name string, ref hcl.Range) cty.Value {
+	key := b.key() + k.String() + "." + name
+	return m.lazy(key, ref, func() cty.Value {
+		if b.data {
+			return m.dataAttr(b, is, k, name)
+		}
+		return m.managedAttr(b, is, k, name)
+	})
+}
+
+func (m *modInst) managedAttr(b *block, is *instSet, k instKey, name string) cty.Value {
+	sc := m.blockScope(is, k)
+	if v, ok := computedAttr(sc, b, k, name); ok {
+		return v
+	}
+	if a, ok := configuredAttrs(b.body)[name]; ok {
+		return sc.eval(a.Expr)
+	}
+	if blocks, ok := nestedBlocks(b.body)[name]; ok {
+		return sc.blocksValue(blocks, 0)
+	}
+	return unknownBecause(fmt.Sprintf("%s.%s is known only after apply", m.blockAddr(b, k), name))
+}
+
+// blocksValue turns nested blocks into a list of objects, as Terraform
+// exposes them.
+func (s *scope) blocksValue(blocks []*hclsyntax.Block, depth int) cty.Value {
+	if depth > 16 {
+		return unknownBecause("nested blocks nest too deeply")
+	}
+	var items []cty.Value
+	for _, nb := range blocks {
+		obj := map[string]cty.Value{}
+		for name, a := range nb.Body.Attributes {
+			obj[name] = s.eval(a.Expr)
+		}
+		for typ, inner := range nestedBlocks(nb.Body) {
+			obj[typ] = s.blocksValue(inner, depth+1)
+		}
+		items = append(items, cty.ObjectVal(obj))
+	}
+	if len(items) == 0 {
+		return cty.EmptyTupleVal
+	}
+	return cty.TupleVal(items)
+}
+
+// region is the region ARNs of a block are built in: the literal region of
+// the block's provider configuration, else --region, else "*".
+func (m *modInst) region(providerRef string) string {
+	if providerRef == "" {
+		providerRef = "aws"
+	}
+	if r, ok := m.regions[providerRef]; ok {
+		return r
+	}
+	return m.ev.ls.region
+}
+
+// funcsFor returns the function table, plus a stub for each function the
+// expression calls that perimeter does not know, so that such a call
+// (provider::aws::arn_parse, a typo) yields an unknown value that names
+// the function instead of failing the whole expression.
+func (ev *evaluator) funcsFor(expr hcl.Expression) map[string]function.Function {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return ev.funcs
+	}
+	var missing []string
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok {
+			if _, known := ev.funcs[call.Name]; !known {
+				missing = append(missing, call.Name)
+			}
+		}
+		return nil
+	})
+	if len(missing) == 0 {
+		return ev.funcs
+	}
+	funcs := make(map[string]function.Function, len(ev.funcs)+len(missing))
+	for k, f := range ev.funcs {
+		funcs[k] = f
+	}
+	for _, name := range missing {
+		funcs[name] = unsupportedFunc(name)
+	}
+	return funcs
+}

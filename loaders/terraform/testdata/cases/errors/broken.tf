@@ -1,0 +1,4 @@
+resource "aws_iam_role" "lost" {
+  assume_role_policy = "{"
+  name = 
+}

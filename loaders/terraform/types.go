@@ -1,0 +1,305 @@
+package terraform
+
+import (
+	"fmt"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/policy"
+)
+
+// resourceType says how a Terraform resource type grants access. Adding a
+// type is adding an entry to resourceTypes.
+type resourceType struct {
+	kind string
+	// policies are the arguments that hold policy documents.
+	policies []string
+	// optional: the block grants nothing unless one of policies is set
+	// (aws_s3_bucket's legacy policy argument, aws_kms_key's policy).
+	optional bool
+	// target is the argument that names the exposed resource; "" means the
+	// block itself is the exposed resource.
+	target string
+	// qualifier is appended to the target name after a colon (a Lambda
+	// permission's qualifier, a layer permission's version_number).
+	qualifier string
+	// grant, when set, synthesises the policy from arguments.
+	grant *grantSpec
+}
+
+// grantSpec describes a permission resource whose arguments AWS turns
+// into a policy statement.
+type grantSpec struct {
+	principal  string // argument naming the grantee
+	action     string
+	conditions []grantArg
+}
+
+type grantArg struct {
+	arg, operator, key string
+}
+
+var resourceTypes = map[string]resourceType{
+	"aws_s3_bucket_policy": {kind: loaders.KindS3Bucket, policies: []string{"policy"}, target: "bucket"},
+	"aws_s3_bucket":        {kind: loaders.KindS3Bucket, policies: []string{"policy"}, optional: true},
+	"aws_iam_role":         {kind: loaders.KindIAMRole, policies: []string{"assume_role_policy"}},
+	"aws_kms_key":          {kind: loaders.KindKMSKey, policies: []string{"policy"}, optional: true},
+	"aws_kms_key_policy":   {kind: loaders.KindKMSKey, policies: []string{"policy"}, target: "key_id"},
+	"aws_sqs_queue_policy": {kind: loaders.KindSQSQueue, policies: []string{"policy"}, target: "queue_url"},
+	"aws_sqs_queue":        {kind: loaders.KindSQSQueue, policies: []string{"policy"}, optional: true},
+	"aws_lambda_permission": {
+		kind: loaders.KindLambdaFunction, target: "function_name", qualifier: "qualifier",
+		grant: &grantSpec{principal: "principal", action: "action", conditions: []grantArg{
+			{"source_account", "StringEquals", "aws:SourceAccount"},
+			{"source_arn", "ArnLike", "aws:SourceArn"},
+			{"principal_org_id", "StringEquals", "aws:PrincipalOrgID"},
+			{"event_source_token", "StringEquals", "lambda:EventSourceToken"},
+			{"function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType"},
+		}},
+	},
+	"aws_lambda_layer_version_permission": {
+		kind: loaders.KindLambdaLayer, target: "layer_name", qualifier: "version_number",
+		grant: &grantSpec{principal: "principal", action: "action", conditions: []grantArg{
+			{"organization_id", "StringEquals", "aws:PrincipalOrgID"},
+		}},
+	},
+}
+
+// emit appends the resources one block grants through (one per instance).
+func (m *modInst) emit(b *block) {
+	rt, ok := resourceTypes[b.typ]
+	if !ok {
+		return
+	}
+	ev := m.ev
+	defer func() {
+		if r := recover(); r != nil {
+			ev.diags.Errorf(toRange(b.decl), "internal error while loading %s: %v", m.prefix()+b.key(), r)
+		}
+	}()
+	attrs := configuredAttrs(b.body)
+	if rt.optional {
+		set := false
+		for _, p := range rt.policies {
+			if _, ok := attrs[p]; ok {
+				set = true
+			}
+		}
+		if !set {
+			return
+		}
+	}
+	is := m.instances(b.key(), b.count, b.forEach, m.prefix()+b.key())
+	for _, k := range is.keys {
+		sc := m.blockScope(is, k)
+		r := loaders.Resource{
+			Type:        b.typ,
+			Kind:        rt.kind,
+			Address:     m.blockAddr(b, k),
+			Source:      loaders.SourceTerraform,
+			Range:       toRange(b.rng),
+			DeclRange:   toRange(b.decl),
+			ModuleChain: m.chain,
+		}
+		if is.unknown {
+			r.Address = m.prefix() + b.key()
+			r.Condition = is.reason
+		}
+		for _, name := range rt.policies {
+			a, ok := attrs[name]
+			if !ok {
+				continue
+			}
+			v := sc.walk(a.Expr, true)
+			if v.Kind == policy.Null {
+				continue
+			}
+			r.Documents = append(r.Documents, loaders.Document{Attribute: name, Range: toRange(a.Range), Policy: policy.Parse(v)})
+		}
+		if rt.grant != nil {
+			if d, ok := sc.grantDocument(rt.grant, attrs, b); ok {
+				r.Documents = append(r.Documents, d)
+			}
+		}
+		if len(r.Documents) == 0 {
+			continue
+		}
+		if rt.target == "" {
+			r.Target = r.Address
+			if v, ok := computedAttr(sc, b, k, "arn"); ok {
+				r.TargetName = knownName(v)
+			}
+		} else if a, ok := attrs[rt.target]; ok {
+			r.Target = sc.targetAddr(a.Expr, 0)
+			r.TargetName = knownName(sc.eval(a.Expr))
+			if q, ok := attrs[rt.qualifier]; ok && r.TargetName != "" {
+				if qn := knownName(sc.eval(q.Expr)); qn != "" {
+					r.TargetName += ":" + qn
+				}
+			}
+		}
+		ev.out = append(ev.out, r)
+	}
+}
+
+// knownName renders a known string (or number) that does not depend on a
+// placeholder name; "" otherwise.
+func knownName(v cty.Value) string {
+	if hasPlaceholder(v) {
+		return ""
+	}
+	uv, _ := v.UnmarkDeep()
+	if !uv.IsKnown() || uv.IsNull() {
+		return ""
+	}
+	switch uv.Type() {
+	case cty.String:
+		return uv.AsString()
+	case cty.Number:
+		return numberString(uv.AsBigFloat())
+	}
+	return ""
+}
+
+// grantDocument synthesises the policy of a permission resource.
+func (s *scope) grantDocument(spec *grantSpec, attrs map[string]*hcl.Attribute, b *block) (loaders.Document, bool) {
+	pa, ok := attrs[spec.principal]
+	if !ok {
+		s.inst.ev.diags.Errorf(toRange(b.decl), "%s has no %s argument", b.key(), spec.principal)
+		return loaders.Document{}, false
+	}
+	at := func(a *hcl.Attribute) policy.Value {
+		v := s.walk(a.Expr, false)
+		return reRange(v, toRange(a.Range))
+	}
+	g := loaders.Grant{Range: toRange(b.rng)}
+	g.Principals = []policy.Value{at(pa)}
+	if aa, ok := attrs[spec.action]; ok {
+		g.Actions = []policy.Value{at(aa)}
+	} else {
+		g.Actions = []policy.Value{policy.UnknownValue(fmt.Sprintf("%s has no %s argument", b.key(), spec.action), toRange(b.decl))}
+	}
+	for _, c := range spec.conditions {
+		a, ok := attrs[c.arg]
+		if !ok {
+			continue
+		}
+		v := at(a)
+		if v.Kind == policy.Null {
+			continue
+		}
+		vals := []policy.Value{v}
+		if v.Kind == policy.List {
+			vals = v.Items
+		}
+		g.Conditions = append(g.Conditions, loaders.GrantCondition{Operator: c.operator, Key: c.key, Values: vals})
+	}
+	return loaders.Document{Attribute: spec.principal, Synthetic: true, Range: toRange(pa.Range), Policy: g.Document()}, true
+}
+
+// reRange gives a scalar or unknown value the range r (the argument that
+// names it); containers keep their element ranges.
+func reRange(v policy.Value, r policy.Range) policy.Value {
+	if v.Kind != policy.List && v.Kind != policy.Object {
+		v.Range = r
+	}
+	return v
+}
+
+// targetAddr finds the declared resource an expression refers to
+// (aws_s3_bucket.logs for bucket = aws_s3_bucket.logs.id), following
+// locals and module inputs.
+func (s *scope) targetAddr(expr hcl.Expression, depth int) string {
+	if depth > 16 || expr == nil {
+		return ""
+	}
+	m := s.inst
+	// aws_sqs_queue.q[each.key].url: the index is an expression.
+	if se, ok := expr.(hclsyntax.Expression); ok {
+		found := ""
+		_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+			ix, ok := n.(*hclsyntax.IndexExpr)
+			if !ok || found != "" {
+				return nil
+			}
+			coll, ok := ix.Collection.(*hclsyntax.ScopeTraversalExpr)
+			if !ok || len(coll.Traversal) != 2 {
+				return nil
+			}
+			a, ok := coll.Traversal[1].(hcl.TraverseAttr)
+			if !ok {
+				return nil
+			}
+			b := m.mod.managed[coll.Traversal.RootName()+"."+a.Name]
+			if b == nil {
+				return nil
+			}
+			k, _ := s.eval(ix.Key).UnmarkDeep()
+			found = m.prefix() + b.key()
+			if k.IsKnown() && !k.IsNull() {
+				switch k.Type() {
+				case cty.Number:
+					if n, err := toInt(k); err == nil {
+						found += fmt.Sprintf("[%d]", n)
+					}
+				case cty.String:
+					found += fmt.Sprintf("[%q]", k.AsString())
+				}
+			}
+			return nil
+		})
+		if found != "" {
+			return found
+		}
+	}
+	for _, t := range expr.Variables() {
+		root := t.RootName()
+		if _, ok := s.iter[root]; ok {
+			continue
+		}
+		name := ""
+		if len(t) > 1 {
+			if a, ok := t[1].(hcl.TraverseAttr); ok {
+				name = a.Name
+			}
+		}
+		switch root {
+		case "local":
+			if l := m.mod.locals[name]; l != nil {
+				if a := m.rootScope().targetAddr(l.expr, depth+1); a != "" {
+					return a
+				}
+			}
+		case "var":
+			if o, ok := m.varOrigin[name]; ok && o.sc != nil {
+				if a := o.sc.targetAddr(o.expr, depth+1); a != "" {
+					return a
+				}
+			}
+		case "data", "module", "path", "count", "each", "self", "terraform":
+		default:
+			b := m.mod.managed[root+"."+name]
+			if b == nil {
+				continue
+			}
+			addr := m.prefix() + b.key()
+			if len(t) > 2 {
+				if idx, ok := t[2].(hcl.TraverseIndex); ok && idx.Key.IsKnown() && !idx.Key.IsNull() {
+					switch idx.Key.Type() {
+					case cty.Number:
+						if n, err := toInt(idx.Key); err == nil {
+							addr += fmt.Sprintf("[%d]", n)
+						}
+					case cty.String:
+						addr += fmt.Sprintf("[%q]", idx.Key.AsString())
+					}
+				}
+			}
+			return addr
+		}
+	}
+	return ""
+}
