@@ -60,6 +60,7 @@ func filterNewSince(ctx context.Context, engine *rules.Engine, rep *report.Repor
 		if present[f.ID] > 0 {
 			present[f.ID]--
 			rep.Existing++
+			rep.Preexisting = append(rep.Preexisting, f)
 			continue
 		}
 		kept = append(kept, f)

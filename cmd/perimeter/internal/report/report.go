@@ -38,9 +38,13 @@ type Report struct {
 	// them.
 	Suppressed []suppress.Suppressed
 	// NewSince is the git revision of --new-since; Existing counts the
-	// findings not reported because they were present there already.
-	NewSince string
-	Existing int
+	// findings not reported because they were present there already, and
+	// Preexisting holds them: only SARIF carries them (baselineState
+	// "unchanged"), because code scanning needs the whole set to track
+	// alerts.
+	NewSince    string
+	Existing    int
+	Preexisting []rules.Finding
 	// SourceRoot is the directory SARIF artifact URIs are relative to
 	// (%SRCROOT%: the repository root), and WorkDir the directory finding
 	// paths are relative to; both absolute with forward slashes. Empty

@@ -121,6 +121,7 @@ func newSinceReport() *Report {
 	r := fullReport()
 	r.Errors = nil
 	r.Suppressed = nil
+	r.Preexisting = []rules.Finding{r.Findings[0], r.Findings[2]}
 	r.Findings = r.Findings[1:2]
 	r.NewSince = "origin/main"
 	r.Existing = 2

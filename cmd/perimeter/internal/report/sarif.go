@@ -210,8 +210,11 @@ func sarifVersions(v string) (version, semantic string) {
 
 // SARIF writes the report as a SARIF 2.1.0 log with one run. Suppressed
 // findings are results with suppressions (kind inSource for inline
-// directives, external for the archive); load errors and warnings are tool
-// execution notifications.
+// directives, external for the archive); with --new-since, new findings
+// have baselineState "new" and the findings already present at the
+// revision are included with baselineState "unchanged", since code
+// scanning closes the alerts a log leaves out. Load errors and warnings are
+// tool execution notifications.
 func SARIF(w io.Writer, r *Report, _ Options) error {
 	driver := sarifDriver{Name: cmp.Or(r.Tool, "perimeter"), InformationURI: InformationURI}
 	driver.Version, driver.SemanticVersion = sarifVersions(r.Version)
@@ -219,24 +222,31 @@ func SARIF(w io.Writer, r *Report, _ Options) error {
 	driver.Rules, ruleIndex = sarifRules(r)
 
 	type entry struct {
-		f rules.Finding
-		s *suppress.Suppression
+		f        rules.Finding
+		s        *suppress.Suppression
+		existing bool
 	}
-	entries := make([]entry, 0, len(r.Findings)+len(r.Suppressed))
+	entries := make([]entry, 0, len(r.Findings)+len(r.Suppressed)+len(r.Preexisting))
 	for _, f := range r.Findings {
 		entries = append(entries, entry{f: f})
 	}
 	for i := range r.Suppressed {
 		entries = append(entries, entry{f: r.Suppressed[i].Finding, s: &r.Suppressed[i].Suppression})
 	}
+	for _, f := range r.Preexisting {
+		entries = append(entries, entry{f: f, existing: true})
+	}
 	slices.SortStableFunc(entries, func(a, b entry) int { return compareFindings(&a.f, &b.f) })
 
 	results := make([]sarifResult, 0, len(entries))
 	for _, e := range entries {
 		res := sarifResultOf(r, &e.f, ruleIndex[e.f.Rule])
-		if e.s != nil {
+		switch {
+		case e.s != nil:
 			res.Suppressions = []sarifSuppression{sarifSuppressionOf(r, e.s)}
-		} else if r.NewSince != "" {
+		case e.existing:
+			res.BaselineState = "unchanged"
+		case r.NewSince != "":
 			res.BaselineState = "new"
 		}
 		results = append(results, res)
