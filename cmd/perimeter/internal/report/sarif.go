@@ -27,9 +27,9 @@ const (
 	srcRoot = "%SRCROOT%"
 	// InformationURI is perimeter's home.
 	InformationURI = "https://github.com/perimeter-iac/perimeter"
-	// RuleHelpBase is where the README's rule table lives; each built-in
-	// rule's helpUri is this plus #<lower-case rule ID>.
-	RuleHelpBase = InformationURI + "/blob/main/README.md"
+	// RuleHelpURI is the README's rule table, every built-in rule's
+	// helpUri. (Per-rule anchors need <a id="perim001"> in the table.)
+	RuleHelpURI = InformationURI + "/blob/main/README.md#rules"
 	// fingerprintKey names perimeter's fingerprint in partialFingerprints.
 	fingerprintKey = "perimeterFindingId/v1"
 )
@@ -350,7 +350,7 @@ func sarifRuleOf(rule *rules.Rule) sarifRule {
 		},
 	}
 	if rule.Builtin {
-		out.HelpURI = RuleHelpBase + "#" + strings.ToLower(rule.ID)
+		out.HelpURI = RuleHelpURI
 	}
 	return out
 }
