@@ -22,6 +22,9 @@ func runBaseline(ctx context.Context, args []string, e env) int {
 	var f scanFlags
 	fs := pflag.NewFlagSet("perimeter baseline", pflag.ContinueOnError)
 	f.register(fs)
+	for _, name := range []string{"format", "output", "new-since", "show-suppressed", "fail-on", "fail-level", "no-color"} {
+		_ = fs.MarkHidden(name) // scan's reporting flags; baseline reports only what it wrote
+	}
 	reason := fs.String("reason", "", `reason recorded for newly accepted findings (default "accepted by perimeter baseline on DATE")`)
 	header := "Usage: perimeter baseline [flags] [PATH...]\n\nScans like perimeter scan, then writes every finding that nothing else suppresses\ninto the findings list of " + suppress.ArchiveFileName + " (or --archive FILE), keeping\nthe entries that still match and the archive rules. Later scans report only new findings.\n"
 	if ok, code := parseFlags(fs, args, e, header); !ok {

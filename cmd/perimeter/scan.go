@@ -251,7 +251,8 @@ Scans Terraform (.tf, .tf.json, .tfvars) and CloudFormation (YAML/JSON
 templates, recognised by content) under each PATH (default ".") and reports
 every grant that reaches outside the zone of trust.
 
-Exit status: 0 no findings, 1 findings, 2 an error prevented part of the
+Exit status: 0 no findings, 1 findings (at or above --fail-on and
+--fail-level; suppressed ones never count), 2 an error prevented part of the
 analysis (the rest is still reported).
 `
 

@@ -179,7 +179,7 @@ func buildIndex(files map[string][]byte, findings []rules.Finding, rs []*rules.R
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		idx.addComments(name, files[name])
+		idx.safely(name, func() { idx.addComments(name, files[name]) })
 	}
 	// CloudFormation Metadata: templates with findings, and any other
 	// YAML or JSON file that mentions perimeter and Resources (so that an
@@ -193,10 +193,25 @@ func buildIndex(files map[string][]byte, findings []rules.Finding, rs []*rules.R
 	for _, name := range names {
 		data := files[name]
 		if st := styleOf(name, data); cfn[name] || (st != styleHCL && st != styleTFJSON && bytes.Contains(data, []byte("Resources"))) {
-			idx.addMetadata(name, data)
+			idx.safely(name, func() { idx.addMetadata(name, data) })
 		}
 	}
 	return idx
+}
+
+// safely runs one file's scan; a panic becomes an error diagnostic naming
+// the file, and the other files' suppressions still apply.
+func (idx *index) safely(name string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			idx.diags = append(idx.diags, loaders.Diagnostic{
+				Severity: loaders.Error,
+				Summary:  fmt.Sprintf("internal error while reading perimeter:ignore comments: %v; please report it", p),
+				Range:    loaders.Range{File: name},
+			})
+		}
+	}()
+	f()
 }
 
 // usable reports whether a directive can suppress, reporting it otherwise.
