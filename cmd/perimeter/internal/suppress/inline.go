@@ -142,12 +142,19 @@ func scanDirectives(file string, data []byte, style commentStyle) []*directive {
 	}
 	lines := strings.Split(string(data), "\n")
 	kinds := make([]lineKind, len(lines)+2) // 1-based, with sentinels
+	opens := make([]bool, len(lines)+2)     // the code of the line opens a block
 	var found []*directive
 	for i, raw := range lines {
 		n := i + 1
 		text := strings.TrimSuffix(raw, "\r")
 		comment, at := commentAt(text, style)
 		kinds[n] = classify(text, at)
+		code := text
+		if at >= 0 {
+			code = text[:at]
+		}
+		code = strings.TrimSpace(code)
+		opens[n] = strings.HasSuffix(code, "{") || strings.HasSuffix(code, ":") || strings.HasSuffix(code, "[")
 		if at < 0 {
 			continue
 		}
@@ -165,7 +172,12 @@ func scanDirectives(file string, data []byte, style commentStyle) []*directive {
 	for _, d := range found {
 		if d.trailing == 0 {
 			d.next = codeLine(kinds, d.line, +1)
-			d.prev = codeLine(kinds, d.line, -1)
+			// Only a line that opens a block can be the header whose
+			// first lines the directive is in: a one-line block above
+			// must not be suppressed by a directive meant for the next.
+			if prev := codeLine(kinds, d.line, -1); prev > 0 && opens[prev] {
+				d.prev = prev
+			}
 		}
 	}
 	return found

@@ -156,6 +156,22 @@ func TestModuleCallDirective(t *testing.T) {
 	}
 }
 
+// A directive above a block must not reach the one-line block before it.
+func TestDirectiveDoesNotReachTheBlockAbove(t *testing.T) {
+	files := map[string][]byte{"main.tf": []byte(`resource "aws_lambda_permission" "a" { principal = "*" }
+# perimeter:ignore PERIM001 meant for b only
+resource "aws_s3_bucket_policy" "b" {
+  policy = local.p
+}
+`)}
+	a := tfFinding("main.tf", 1, 1)
+	b := tfFinding("main.tf", 3, 4)
+	res := Apply([]rules.Finding{a, b}, files, Options{Rules: testRules, Now: fixed})
+	if len(res.Active) != 1 || res.Active[0].Resource.Line != 1 || len(res.Suppressed) != 1 {
+		t.Fatalf("active %+v, suppressed %+v", res.Active, res.Suppressed)
+	}
+}
+
 func TestSplitComment(t *testing.T) {
 	tests := []struct {
 		line    string
