@@ -126,7 +126,7 @@ locals {
 data "aws_caller_identity" "current" {}
 
 module "service" {
-  source   = "../modules/service"
+  source   = "../../modules/service"
   for_each = local.partners
 
   name            = "${local.prefix}-${each.key}"
@@ -331,7 +331,7 @@ func (g *generator) queueCondition() string {
 	case 0:
 		return `IpAddress: {"aws:SourceIp": "203.0.113.0/24"}`
 	case 1:
-		return fmt.Sprintf(`StringEquals: {"aws:SourceAccount": "%s"}`, g.account())
+		return fmt.Sprintf(`StringEquals: {"aws:SourceAccount": %q}`, g.account())
 	default:
 		return `ArnEquals: {"aws:SourceArn": !Sub "arn:${AWS::Partition}:sns:${AWS::Region}:${AWS::AccountId}:events"}`
 	}

@@ -154,7 +154,7 @@ func judge(label string, findings []rules.Finding) (ok bool, got string) {
 		if exposures[rules.ExposurePublic] > 0 {
 			return false, got
 		}
-		for _, a := range strings.Split(arg, ",") {
+		for a := range strings.SplitSeq(arg, ",") {
 			if !accounts[a] {
 				return false, got
 			}
@@ -217,7 +217,9 @@ func TestConformance(t *testing.T) {
 		path := fixturePath(t, dir, tmp, c)
 		rep, _ := scan(ctx, engine, []string{path}, settings, 0, newStageTimer())
 		for _, d := range rep.Errors {
-			if d.Severity == "error" {
+			// A registry module that is not downloaded is reported as an
+			// error by design; any other error is a loader bug.
+			if d.Severity == "error" && !strings.Contains(d.Summary, "is not downloaded") {
 				t.Errorf("%s: load error: %s", c.key(), d.Error())
 			}
 		}
