@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -185,5 +186,92 @@ func TestE2ESARIF(t *testing.T) {
 	}
 	if !strings.Contains(got, `"uri": "testdata/examples/terraform/main.tf"`) {
 		t.Error("artifact URIs are not relative to the repository root")
+	}
+}
+
+// TestE2EModules: a directive above a module call suppresses the findings of
+// that instance only, and SARIF relates each finding to its module call.
+func TestE2EModules(t *testing.T) {
+	t.Chdir("testdata/e2e/modules")
+	out, code := scanRealJSON(t, "--account", "111122223333", ".")
+	if code != exitFindings || out.Summary.Findings != 1 || out.Summary.Suppressed != 1 || out.Suppressed[0].Suppressed.Source != "main.tf:6" {
+		t.Fatalf("exit %d, %+v, suppressed %+v", code, out.Summary, out.Suppressed)
+	}
+	stdout, _, _ := runReal(t, "scan", "--no-config", "--account", "111122223333", "--format", "sarif", ".")
+	var log struct {
+		Runs []struct {
+			Results []struct {
+				Properties struct {
+					Resource string `json:"resource"`
+				} `json:"properties"`
+				RelatedLocations []struct {
+					PhysicalLocation struct {
+						ArtifactLocation struct {
+							URI string `json:"uri"`
+						} `json:"artifactLocation"`
+						Region struct {
+							StartLine int `json:"startLine"`
+						} `json:"region"`
+					} `json:"physicalLocation"`
+				} `json:"relatedLocations"`
+				Suppressions []struct {
+					Kind string `json:"kind"`
+				} `json:"suppressions"`
+			} `json:"results"`
+		} `json:"runs"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &log); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, r := range log.Runs[0].Results {
+		var locs []string
+		for _, l := range r.RelatedLocations {
+			// URIs are relative to the repository root (this checkout's).
+			uri := strings.TrimPrefix(l.PhysicalLocation.ArtifactLocation.URI, "cmd/perimeter/testdata/e2e/modules/")
+			locs = append(locs, uri+":"+strconv.Itoa(l.PhysicalLocation.Region.StartLine))
+		}
+		kind := ""
+		if len(r.Suppressions) > 0 {
+			kind = " " + r.Suppressions[0].Kind
+		}
+		got[r.Properties.Resource] = strings.Join(locs, " ") + kind
+	}
+	want := map[string]string{
+		"module.site.aws_s3_bucket_policy.this": "modules/site/main.tf:9 main.tf:1",
+		"module.docs.aws_s3_bucket_policy.this": "modules/site/main.tf:9 main.tf:7 inSource",
+	}
+	if len(got) != 2 || got["module.site.aws_s3_bucket_policy.this"] != want["module.site.aws_s3_bucket_policy.this"] || got["module.docs.aws_s3_bucket_policy.this"] != want["module.docs.aws_s3_bucket_policy.this"] {
+		t.Errorf("related locations %v, want %v", got, want)
+	}
+}
+
+// TestE2ENewSinceModuleOutsideThePath: envs/prod calls ../../modules/site;
+// a grant added in the module is new for envs/prod, read at the old
+// revision through the module too.
+func TestE2ENewSinceModuleOutsideThePath(t *testing.T) {
+	dir, git := gitRepo(t)
+	module, err := os.ReadFile("testdata/e2e/modules/modules/site/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, map[string]string{
+		"modules/site/main.tf": string(module),
+		"envs/prod/main.tf":    "module \"site\" {\n  source = \"../../modules/site\"\n  name   = \"prod-site\"\n}\n",
+	})
+	git("add", ".")
+	git("commit", "-q", "-m", "first")
+	writeTree(t, dir, map[string]string{"modules/site/extra.tf": `resource "aws_lambda_permission" "partner" {
+  action        = "lambda:InvokeFunction"
+  function_name = "resize"
+  principal     = "999988887777"
+}
+`})
+	git("add", ".")
+	git("commit", "-q", "-m", "second")
+	t.Chdir(dir)
+	out, code := scanRealJSON(t, "--account", "111122223333", "--new-since", "HEAD~1", "envs/prod")
+	if code != exitFindings || out.Summary.Findings != 1 || out.Summary.Existing != 1 || out.Findings[0].Rule != "PERIM004" {
+		t.Errorf("exit %d, %+v %+v, errors %+v", code, out.Summary, out.Findings, out.Errors)
 	}
 }
