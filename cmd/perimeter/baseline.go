@@ -19,7 +19,7 @@ import (
 // findings list, so that an existing repository adopts perimeter and sees
 // only new problems from then on.
 func runBaseline(ctx context.Context, args []string, e env) int {
-	var f scanFlags
+	f := scanFlags{writingArchive: true}
 	fs := pflag.NewFlagSet("perimeter baseline", pflag.ContinueOnError)
 	f.register(fs)
 	for _, name := range []string{"format", "output", "new-since", "show-suppressed", "fail-on", "fail-level", "no-color"} {

@@ -48,6 +48,8 @@ type scanFlags struct {
 	showSuppressed bool
 	archive        string
 	newSince       string
+	// writingArchive: baseline creates the --archive file when missing.
+	writingArchive bool
 }
 
 func (f *scanFlags) register(fs *pflag.FlagSet) {

@@ -112,8 +112,9 @@ func (s *scanSettings) loadArchive(f *scanFlags, cfg *Config, paths []string) er
 	s.archiveFile = file
 	data, err := os.ReadFile(file)
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && explicit != "" && f.archive == "":
-		// archive_file: names where baseline will write; nothing to read yet.
+	case errors.Is(err, fs.ErrNotExist) && (f.writingArchive || f.archive == ""):
+		// archive_file: or baseline's --archive names a file not written
+		// yet: nothing to read.
 	case err != nil:
 		return fmt.Errorf("archive: %w", err)
 	default:

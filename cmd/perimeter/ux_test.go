@@ -324,6 +324,14 @@ func TestBaselineRoundTripEndToEnd(t *testing.T) {
 	if code != exitFindings || out.Summary.Findings != 1 || out.Findings[0].Location.File != "infra/writer.fake.yml" {
 		t.Fatalf("after a new grant: exit %d %+v", code, out.Findings)
 	}
+	// --archive names a new file for baseline, and a missing one for scan
+	// is an error.
+	if stdout, stderr, code := runFake(t, "baseline", "--account", "111122223333", "--archive", "other.yml"); code != exitClean || !strings.Contains(stdout, "other.yml: 3 findings accepted") {
+		t.Errorf("baseline --archive other.yml: exit %d %s %s", code, stdout, stderr)
+	}
+	if _, stderr, code := runFake(t, "scan", "--archive", "missing.yml"); code != exitError || !strings.Contains(stderr, "missing.yml") {
+		t.Errorf("scan --archive missing.yml: exit %d %s", code, stderr)
+	}
 	// Baseline of part of the tree keeps the rest; a fixed grant drops out.
 	if err := os.Remove("infra/partner.fake.yml"); err != nil {
 		t.Fatal(err)
