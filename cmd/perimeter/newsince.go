@@ -50,10 +50,11 @@ func filterNewSince(ctx context.Context, engine *rules.Engine, rep *report.Repor
 	}
 
 	present := map[string]int{}
+	root := repoRoot()
 	for i := range oldRep.Findings {
 		f := &oldRep.Findings[i]
 		tree.rebase(f)
-		present[rules.Fingerprint(f)]++
+		present[findingID(f, "", root)]++
 	}
 	kept := rep.Findings[:0:0]
 	for _, f := range rep.Findings {

@@ -392,6 +392,10 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 	timer.done("load")
 
 	findings, evalDiags := engine.Evaluate(ctx, s.zone, resources)
+	root := repoRoot()
+	for i := range findings {
+		findings[i].ID = findingID(&findings[i], s.workDir, root)
+	}
 	diags = append(diags, evalDiags...)
 	diags.Sort()
 	timer.done("evaluate")
