@@ -113,7 +113,9 @@ func TestFingerprintsDoNotDependOnTheWorkingDirectory(t *testing.T) {
 		t.Chdir(dir)
 		stdout, _, _ := runCLI(t, nil, "scan", "--no-config", "--format", "json", path)
 		var out struct {
-			Findings []struct{ ID string } `json:"findings"`
+			Findings []struct {
+				ID string `json:"id"`
+			} `json:"findings"`
 		}
 		if err := json.Unmarshal([]byte(stdout), &out); err != nil || len(out.Findings) != 1 {
 			t.Fatalf("scan of %s from %s: %v\n%s", path, dir, err, stdout)
