@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/perimeter-iac/perimeter/loaders"
 )
 
 func TestBuiltinRulesCompileWithMetadata(t *testing.T) {
@@ -81,4 +83,56 @@ findings contains f if { time.now_ns() > 0; f := {} }
 			}
 		})
 	}
+}
+
+// TestEveryKindHasServicesAndARule: each kind a loader may emit expands
+// NotAction within its services and is judged by a built-in rule.
+func TestEveryKindHasServicesAndARule(t *testing.T) {
+	e, err := New(context.Background(), Builtin())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]bool{}
+	for _, r := range e.Rules() {
+		if ids[r.ID] {
+			t.Errorf("duplicate rule ID %s", r.ID)
+		}
+		ids[r.ID] = true
+		var tf, cfn bool
+		for _, typ := range r.ResourceTypes {
+			if strings.HasPrefix(typ, "aws_") {
+				tf = true
+			}
+			if strings.HasPrefix(typ, "AWS::") {
+				cfn = true
+			}
+		}
+		if !tf {
+			t.Errorf("%s lists no Terraform resource type", r.ID)
+		}
+		if !cfn && !noCloudFormationType[r.ID] {
+			t.Errorf("%s lists no CloudFormation resource type", r.ID)
+		}
+	}
+	for _, k := range loaders.Kinds {
+		if len(kindServices[k]) == 0 {
+			t.Errorf("kind %s has no services in kindServices", k)
+		}
+		if len(e.rulesFor(k)) == 0 {
+			t.Errorf("no built-in rule judges kind %s", k)
+		}
+	}
+	if len(kindServices) != len(loaders.Kinds) {
+		t.Errorf("kindServices has %d kinds, loaders.Kinds %d", len(kindServices), len(loaders.Kinds))
+	}
+}
+
+// noCloudFormationType are the rules whose resources CloudFormation cannot
+// declare (docs/resource-types.md says why).
+var noCloudFormationType = map[string]bool{
+	"PERIM015": true, // EBS snapshot permissions
+	"PERIM016": true, // RDS snapshot sharing
+	"PERIM021": true, // AMI launch permissions
+	"PERIM024": true, // Glue Data Catalog policy
+	"PERIM028": true, // Glacier vaults
 }
