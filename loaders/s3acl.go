@@ -116,9 +116,9 @@ func CannedACL(name policy.Value) (grants []ACLGrant, ok bool) {
 // statement per grant, its principal at the grantee's range and its
 // actions (ACLActions) at the permission's range.
 //
-//   - AllUsers and AuthenticatedUsers become "Principal": "*" (S3 calls an
-//     ACL granting either of them public: AuthenticatedUsers is every AWS
-//     account);
+//   - AllUsers becomes "Principal": "*" and AuthenticatedUsers
+//     {"AWS": "*"} (S3 calls an ACL granting either of them public:
+//     AuthenticatedUsers is every AWS account);
 //   - the LogDelivery group becomes the service principal
 //     logging.s3.amazonaws.com (an AWS service, never reported);
 //   - a canonical user ID that is OwnCanonicalUser or one of owners (the
@@ -173,8 +173,10 @@ func aclPrincipal(g ACLGrant, owners []string, ownAccount, partition string) (po
 		return v, policy.TypeService
 	case GranteeGroup:
 		switch id {
-		case GroupAllUsers, GroupAuthenticatedUsers:
+		case GroupAllUsers:
 			return policy.StringValue("*", v.Range), policy.TypeAny
+		case GroupAuthenticatedUsers:
+			return policy.StringValue("*", v.Range), policy.TypeAWS
 		case GroupLogDelivery:
 			return policy.StringValue(S3LogDeliveryService, v.Range), policy.TypeService
 		}

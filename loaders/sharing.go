@@ -26,13 +26,20 @@ import (
 // actions are what each grantee may do; they take the grantee's range.
 // Statements keep the order of the list, so findings are stable.
 func SharingDocument(grantees []policy.Value, actions []string, r Range) *policy.Document {
+	return SharingDocumentOf(grantees, actionValues(actions, r), r)
+}
+
+// SharingDocumentOf is SharingDocument with actions that may be Unknown
+// (a RAM share whose resources cannot be resolved). Each action is given
+// the range of the grantee it is granted to.
+func SharingDocumentOf(grantees, actions []policy.Value, r Range) *policy.Document {
 	var statements []policy.Statement
 	var plain []policy.Value
 	flush := func() {
 		if len(plain) == 0 {
 			return
 		}
-		g := Grant{Principals: plain, Actions: actionValues(actions, plain[0].Range), Range: r}
+		g := Grant{Principals: plain, Actions: rangedActions(actions, plain[0].Range), Range: r}
 		statements = append(statements, g.Document().Statements...)
 		plain = nil
 	}
@@ -43,7 +50,7 @@ func SharingDocument(grantees []policy.Value, actions []string, r Range) *policy
 			flush()
 			g := Grant{
 				Principals: []policy.Value{policy.StringValue("*", v.Range)},
-				Actions:    actionValues(actions, v.Range),
+				Actions:    rangedActions(actions, v.Range),
 				Conditions: []GrantCondition{*cond},
 				Range:      r,
 			}
@@ -62,6 +69,15 @@ func actionValues(actions []string, r Range) []policy.Value {
 	out := make([]policy.Value, len(actions))
 	for i, a := range actions {
 		out[i] = policy.StringValue(a, r)
+	}
+	return out
+}
+
+func rangedActions(actions []policy.Value, r Range) []policy.Value {
+	out := make([]policy.Value, len(actions))
+	for i, a := range actions {
+		a.Range = r
+		out[i] = a
 	}
 	return out
 }

@@ -293,6 +293,36 @@ ok_beside_zone_condition(c) if deny_zone_condition(c)
 
 ok_beside_zone_condition(c) if benign_deny_condition(c)
 
+# A Deny to everyone unless the request carries fixed values of a narrowing
+# key narrows the Allow the way the positive condition would: the private
+# API pattern "Deny execute-api:Invoke unless aws:SourceVpce = vpce-..."
+# (API Gateway Developer Guide, "API Gateway resource policy examples"),
+# or "Deny unless aws:SourceIp ...".
+narrowed_by_deny(st, doc) := c if {
+	some dst in doc.statements
+	dst.effect == "Deny"
+	deny_everyone(dst)
+	covers_actions(dst, st)
+	covers_resources(dst, st)
+	some c in dst.conditions
+	c.key in narrowing_keys
+	c.base in negated_ops
+	c.qualifier == ""
+	not c.unknown
+	count(c.values) > 0
+	every v in c.values {
+		fixed(v)
+		not broad_cidr(c.key, v)
+	}
+	every other in dst.conditions {
+		ok_beside_narrowing(other, c)
+	}
+}
+
+ok_beside_narrowing(other, c) if other == c
+
+ok_beside_narrowing(other, _) if benign_deny_condition(other)
+
 # Deny with NotPrincipal listing only principals inside the zone: everyone
 # else is denied.
 taken_back(st, doc) if {
@@ -368,7 +398,7 @@ verdict(st, doc, p) := v if {
 	not confined(st)
 	not service_only(st)
 	not taken_back(st, doc)
-	v := refine(b, st, p)
+	v := refine(b, st, doc, p)
 }
 
 confined(st) if {
@@ -378,7 +408,7 @@ confined(st) if {
 
 # Unknowns decide first: a principal or a deciding condition that cannot
 # be read makes the grant unresolved.
-refine(b, st, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
+refine(b, st, doc, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
 
 else := {"exposure": "unresolved", "reason": st.effect_reason, "accounts": []} if st.effect == ""
 
@@ -392,6 +422,11 @@ else := {"exposure": "external", "reason": "", "accounts": sort(outsider_values(
 else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": c.written_key} if {
 	b == "public"
 	c := narrowed(st)
+}
+
+else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": c.written_key} if {
+	b == "public"
+	c := narrowed_by_deny(st, doc)
 }
 
 else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
@@ -423,10 +458,22 @@ raw contains [d, f] if {
 	not doc.unknown
 	some st in doc.statements
 	grants(st)
-	some p in principals_of(st)
+	some p0 in principals_of(st)
+	p := displayed(d, p0)
 	v := verdict(st, doc, p)
 	f := finding(doc, st, p, v)
 }
+
+# An ACL's wildcards stand for S3's groups: say which.
+displayed(d, p) := object.union(p, {"display": "anyone (AllUsers)"}) if {
+	acl_document(d)
+	p.kind == "wildcard"
+	p.type == "*"
+} else := object.union(p, {"display": "every AWS account (AuthenticatedUsers)"}) if {
+	acl_document(d)
+	p.kind == "wildcard"
+	p.type == "AWS"
+} else := p
 
 # A statement that could not be resolved at all.
 raw contains [d, f] if {
@@ -488,7 +535,9 @@ else := input.resource.target_name if input.resource.target_name != ""
 
 else := input.resource.address
 
-who(p, v) := "anyone outside the account except the principals NotPrincipal names" if object.get(p, "not_principal", false)
+who(p, v) := p.display if p.display
+
+else := "anyone outside the account except the principals NotPrincipal names" if object.get(p, "not_principal", false)
 
 else := sprintf("anyone (%q)", [p.value]) if p.kind == "wildcard"
 
@@ -500,7 +549,12 @@ else := sprintf("S3 canonical user %s", [p.value]) if p.kind == "canonical-user"
 
 else := p.value
 
-what(st) := "every action" if {
+what(st) := "perform unknown actions" if {
+	count(st.actions) == 0
+	st.actions_reason != ""
+}
+
+else := "every action" if {
 	not st.not_action
 	"*" in st.actions
 }

@@ -198,3 +198,30 @@ test_kms_caller_account_of_another_account_is_external if {
 	f.exposure == "external"
 	f.accounts == ["444455556666"]
 }
+
+# A Deny to everyone outside a VPC endpoint or a network narrows an Allow
+# to "*" the way the positive condition would.
+deny_unless(key, op, values) := t.stmt("Deny", [t.star], ["s3:*"], [t.cond(op, key, values)])
+
+test_deny_unless_vpce_narrows_allow_star if {
+	f := t.only(t.in_zone(t.account_zone, [t.allow([t.star], []), deny_unless("aws:SourceVpce", "StringNotEquals", ["vpce-1a2b3c4d"])]))
+	f.exposure == "external"
+	contains(f.message, "limited only by aws:SourceVpce")
+}
+
+test_deny_unless_source_ip_narrows_allow_star if {
+	exposures(t.in_zone(t.account_zone, [t.allow([t.star], []), deny_unless("aws:SourceIp", "NotIpAddress", ["203.0.113.0/24"])])) == {"external"}
+}
+
+test_deny_unless_broad_cidr_does_not_narrow if {
+	exposures(t.in_zone(t.account_zone, [t.allow([t.star], []), deny_unless("aws:SourceIp", "NotIpAddress", ["0.0.0.0/0"])])) == {"public"}
+}
+
+test_deny_with_positive_narrowing_condition_does_not_narrow if {
+	exposures(t.in_zone(t.account_zone, [t.allow([t.star], []), deny_unless("aws:SourceVpce", "StringEquals", ["vpce-1a2b3c4d"])])) == {"public"}
+}
+
+test_deny_on_other_actions_does_not_narrow if {
+	d := t.stmt("Deny", [t.star], ["s3:PutObject"], [t.cond("StringNotEquals", "aws:SourceVpce", ["vpce-1"])])
+	exposures(t.in_zone(t.account_zone, [t.allow([t.star], []), d])) == {"public"}
+}
