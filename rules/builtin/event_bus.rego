@@ -7,7 +7,7 @@
 #   id: PERIM025
 #   severity: high
 #   kinds: ["events:eventbus"]
-#   resource_types: [aws_cloudwatch_event_bus_policy, aws_cloudwatch_event_permission, aws_cloudwatch_event_bus, "AWS::Events::EventBusPolicy", "AWS::Events::EventBus"]
+#   resource_types: [aws_cloudwatch_event_bus_policy, aws_cloudwatch_event_permission, "AWS::Events::EventBusPolicy", "AWS::Events::EventBus"]
 #   access_analyzer: false
 #   remediation: >-
 #     Grant events:PutEvents only to your accounts, or to your organization with aws:PrincipalOrgID.
