@@ -7,6 +7,7 @@ import (
 	"testing/fstest"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/policy"
 )
 
 func TestBuiltinRulesCompileWithMetadata(t *testing.T) {
@@ -135,4 +136,48 @@ var noCloudFormationType = map[string]bool{
 	"PERIM021": true, // AMI launch permissions
 	"PERIM024": true, // Glue Data Catalog policy
 	"PERIM028": true, // Glacier vaults
+}
+
+// TestRulesOfAKindTogether: the rules judging one kind are evaluated in
+// one query; a rule that fails at run time is named, and the other rules'
+// findings survive.
+func TestRulesOfAKindTogether(t *testing.T) {
+	failing := `# METADATA
+# title: t
+# custom: {id: BROKEN1, severity: low, kinds: ["s3:bucket"]}
+package perimeter.rules.broken
+findings contains f if { x := 1 / count(input.resource.settings); f := {"exposure": "public", "message": sprintf("%d", [x])} }
+`
+	src := Source{FS: fstest.MapFS{"broken.rego": {Data: []byte(failing)}}, Dir: ".", Display: "custom"}
+	e, err := New(context.Background(), Builtin(), src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := e.together[loaders.KindS3Bucket]; q == nil || len(q.rules) != 3 {
+		t.Fatalf("s3:bucket rules are not evaluated together: %+v", q)
+	}
+	at := policy.Range{File: "main.tf", Start: policy.Pos{Line: 3, Column: 1}}
+	doc := policy.Parse(policy.Value{Kind: policy.Object, Range: at, Fields: []policy.Field{
+		{Key: "Statement", Value: policy.Value{Kind: policy.List, Range: at, Items: []policy.Value{{Kind: policy.Object, Range: at, Fields: []policy.Field{
+			{Key: "Effect", Value: policy.StringValue("Allow", at)},
+			{Key: "Principal", Value: policy.StringValue("*", at)},
+			{Key: "Action", Value: policy.StringValue("s3:GetObject", at)},
+		}}}}},
+	}})
+	res := loaders.Resource{Type: "aws_s3_bucket_policy", Kind: loaders.KindS3Bucket, Address: "aws_s3_bucket_policy.p", DeclRange: at,
+		Documents: []loaders.Document{{Attribute: "policy", Range: at, Policy: doc}}}
+	findings, diags := e.Evaluate(context.Background(), Zone{}, []loaders.Resource{res})
+	if len(findings) != 1 || findings[0].Rule != "PERIM001" || findings[0].Exposure != "public" {
+		t.Errorf("findings = %+v", findings)
+	}
+	if len(diags) != 1 || !strings.Contains(diags[0].Summary, "rule BROKEN1 failed") {
+		t.Errorf("diagnostics = %v, want one naming BROKEN1", diags)
+	}
+	// Without the failing rule, the same resource gives the same finding
+	// through the combined query.
+	res.Settings = map[string]any{"x": 1}
+	findings, diags = e.Evaluate(context.Background(), Zone{}, []loaders.Resource{res})
+	if len(findings) != 2 || len(diags) != 0 {
+		t.Errorf("findings = %+v, diagnostics = %v", findings, diags)
+	}
 }

@@ -450,6 +450,7 @@ findings contains f if some [_, f] in by_document
 
 by_document contains [d, g] if {
 	some [d, f] in raw
+	not removed(d, f)
 	g := adjust(d, f)
 }
 
@@ -693,21 +694,20 @@ undecided(d, f) := sprintf("whether ACLs are disabled (S3 Object Ownership) cann
 	bpa_state("restrict_public_buckets") == "unknown"
 }
 
+# adjust applies the settings that change a grant it does not remove.
 adjust(d, f) := object.union(f, {
 	"exposure": "unresolved",
 	"severity": "medium",
 	"reason": r,
 	"message": sprintf("%s, unless S3 removes it: %s", [f.message, r]),
 }) if {
-	not removed(d, f)
 	f.exposure != "unresolved"
 	r := undecided(d, f)
 } else := narrowed_to_vpc(f) if {
-	not removed(d, f)
 	f.exposure == "public"
 	input.resource.kind == "s3:accesspoint"
 	state("vpc_only") == "on"
-} else := noted(d, f) if not removed(d, f)
+} else := noted(d, f)
 
 # An access point whose network origin is a VPC takes requests only from
 # that VPC: a grant to "*" is narrowed, like one limited by aws:SourceVpc.
