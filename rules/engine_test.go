@@ -157,15 +157,17 @@ findings contains f if { x := 1 / count(input.resource.settings); f := {"exposur
 		t.Fatalf("s3:bucket rules are not evaluated together: %+v", q)
 	}
 	at := policy.Range{File: "main.tf", Start: policy.Pos{Line: 3, Column: 1}}
-	doc := policy.Parse(policy.Value{Kind: policy.Object, Range: at, Fields: []policy.Field{
-		{Key: "Statement", Value: policy.Value{Kind: policy.List, Range: at, Items: []policy.Value{{Kind: policy.Object, Range: at, Fields: []policy.Field{
-			{Key: "Effect", Value: policy.StringValue("Allow", at)},
-			{Key: "Principal", Value: policy.StringValue("*", at)},
-			{Key: "Action", Value: policy.StringValue("s3:GetObject", at)},
-		}}}}},
-	}})
-	res := loaders.Resource{Type: "aws_s3_bucket_policy", Kind: loaders.KindS3Bucket, Address: "aws_s3_bucket_policy.p", DeclRange: at,
-		Documents: []loaders.Document{{Attribute: "policy", Range: at, Policy: doc}}}
+	statement := policy.Value{Kind: policy.Object, Range: at, Fields: []policy.Field{
+		{Key: "Effect", Value: policy.StringValue("Allow", at)},
+		{Key: "Principal", Value: policy.StringValue("*", at)},
+		{Key: "Action", Value: policy.StringValue("s3:GetObject", at)},
+	}}
+	statements := policy.Value{Kind: policy.List, Range: at, Items: []policy.Value{statement}}
+	doc := policy.Parse(policy.Value{Kind: policy.Object, Range: at, Fields: []policy.Field{{Key: "Statement", Value: statements}}})
+	res := loaders.Resource{
+		Type: "aws_s3_bucket_policy", Kind: loaders.KindS3Bucket, Address: "aws_s3_bucket_policy.p", DeclRange: at,
+		Documents: []loaders.Document{{Attribute: "policy", Range: at, Policy: doc}},
+	}
 	findings, diags := e.Evaluate(context.Background(), Zone{}, []loaders.Resource{res})
 	if len(findings) != 1 || findings[0].Rule != "PERIM001" || findings[0].Exposure != "public" {
 		t.Errorf("findings = %+v", findings)
