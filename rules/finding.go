@@ -225,6 +225,11 @@ func fingerprint(f *Finding) string {
 	}
 	write(f.Rule, f.Resource.File, f.Resource.Address, f.Resource.Target, f.Resource.Condition, f.Exposure,
 		f.Principal.Type, f.Principal.Value, f.Resource.Attribute, f.Reason)
+	// A module called from several root modules: the calls' files tell the
+	// instances apart (their lines do not go in, to survive edits).
+	for _, m := range f.Resource.ModuleRefs {
+		write(m.File, m.Address)
+	}
 	actions := slices.Clone(f.Actions)
 	slices.Sort(actions)
 	write(actions...)

@@ -10,9 +10,11 @@ import (
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/rules"
 )
 
@@ -32,6 +34,19 @@ type env struct {
 	// isTerminal reports whether stdout is a terminal (for colour); nil
 	// means "ask the OS about os.Stdout".
 	isTerminal func() bool
+	// now is the clock archive expiry dates are compared with; nil means
+	// time.Now. Tests fix it.
+	now func() time.Time
+	// loaders are the input languages; nil means allLoaders(). Tests
+	// give their own.
+	loaders func() []loaders.Loader
+}
+
+func (e env) clock() time.Time {
+	if e.now != nil {
+		return e.now()
+	}
+	return time.Now()
 }
 
 // version is set at build time with -ldflags "-X main.version=..."; a
@@ -52,10 +67,12 @@ const usage = `perimeter finds every grant in Terraform and CloudFormation that 
 outside your zone of trust reach a resource, before it is deployed.
 
 Usage:
-  perimeter scan [flags] [PATH...]   scan files and directories (default ".")
-  perimeter rules [--rules DIR]      list the rules
-  perimeter test DIR...              run the Rego tests (*_test.rego) of custom rules
-  perimeter version                  print the version
+  perimeter scan [flags] [PATH...]       scan files and directories (default ".")
+  perimeter baseline [flags] [PATH...]   accept the current findings into .perimeter-archive.yml
+  perimeter precommit [flags] FILE...    scan the directories of the given files (the pre-commit hook)
+  perimeter rules [--rules DIR]          list the rules
+  perimeter test DIR...                  run the Rego tests (*_test.rego) of custom rules
+  perimeter version                      print the version
 
 Run "perimeter scan --help" for the scan flags.
 `
@@ -68,6 +85,10 @@ func run(ctx context.Context, args []string, e env) int {
 	switch args[0] {
 	case "scan":
 		return runScan(ctx, args[1:], e)
+	case "baseline":
+		return runBaseline(ctx, args[1:], e)
+	case "precommit":
+		return runPrecommit(ctx, args[1:], e)
 	case "rules":
 		return runRules(ctx, args[1:], e)
 	case "test":
@@ -84,29 +105,33 @@ func run(ctx context.Context, args []string, e env) int {
 	}
 }
 
-// parseFlags parses a subcommand's flags, printing help on --help.
-func parseFlags(fs *pflag.FlagSet, args []string, e env) (ok bool, code int) {
-	fs.SetOutput(e.stderr)
+// parseFlags parses a subcommand's flags. --help prints header and the
+// flags to standard output; a bad flag is an error on standard error.
+func parseFlags(fs *pflag.FlagSet, args []string, e env, header string) (ok bool, code int) {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, pflag.ErrHelp) {
-			fs.SetOutput(e.stdout)
-			fs.PrintDefaults()
+			printUsage(e.stdout, fs, header)
 			return false, exitClean
 		}
-		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		fmt.Fprintf(e.stderr, "perimeter: %v (see --help)\n", err)
 		return false, exitError
 	}
 	return true, 0
+}
+
+func printUsage(w io.Writer, fs *pflag.FlagSet, header string) {
+	// pflag marks boolean flags "[=true|false]"; they are plain switches.
+	flags := strings.ReplaceAll(fs.FlagUsages(), "[=true|false]", "             ")
+	fmt.Fprintf(w, "%s\nFlags:\n%s", header, flags)
 }
 
 func runRules(ctx context.Context, args []string, e env) int {
 	fs := pflag.NewFlagSet("perimeter rules", pflag.ContinueOnError)
 	ruleDirs := fs.StringArray("rules", nil, "also load custom rules from this directory (repeatable)")
 	format := fs.String("format", "text", "output format: text or json")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: perimeter rules [flags]\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	if ok, code := parseFlags(fs, args, e); !ok {
+	if ok, code := parseFlags(fs, args, e, "Usage: perimeter rules [flags]\n\nLists the built-in rules and any custom ones.\n"); !ok {
 		return code
 	}
 	engine, err := newEngine(ctx, *ruleDirs)
@@ -157,14 +182,12 @@ func newEngine(ctx context.Context, dirs []string) (*rules.Engine, error) {
 func runTest(ctx context.Context, args []string, e env) int {
 	fs := pflag.NewFlagSet("perimeter test", pflag.ContinueOnError)
 	verbose := fs.BoolP("verbose", "v", false, "print every test, not only failures")
-	fs.Usage = func() {
-		fmt.Fprintf(e.stderr, "Usage: perimeter test [flags] DIR...\n\nRuns the test_* rules of the *_test.rego files in each DIR, with the built-in\nlibrary (data.perimeter.lib.grants) and the same offline builtins as a scan.\n\nFlags:\n%s", fs.FlagUsages())
-	}
-	if ok, code := parseFlags(fs, args, e); !ok {
+	const header = "Usage: perimeter test [flags] DIR...\n\nRuns the test_* rules of the *_test.rego files in each DIR, with the built-in\nlibrary (data.perimeter.lib.grants) and the same offline builtins as a scan.\n"
+	if ok, code := parseFlags(fs, args, e, header); !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fs.Usage()
+		printUsage(e.stderr, fs, header)
 		return exitError
 	}
 	b := rules.Builtin()

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/suppress"
 )
 
 // ConfigName is the file perimeter looks for in the scanned directory and
@@ -28,11 +30,24 @@ type Config struct {
 	// Terraform inputs.
 	Vars     map[string]string `yaml:"vars"`
 	VarFiles []string          `yaml:"var_files"`
-	// CloudFormation parameter overrides.
-	Parameters map[string]string `yaml:"parameters"`
+	// CloudFormation parameter overrides and parameter files.
+	Parameters     map[string]string `yaml:"parameters"`
+	ParameterFiles []string          `yaml:"parameter_files"`
 	// Partition and Region used to build ARNs the configuration leaves open.
 	Partition string `yaml:"partition"`
 	Region    string `yaml:"region"`
+
+	// FailOn and FailLevel are the thresholds of --fail-on and
+	// --fail-level.
+	FailOn    string `yaml:"fail_on"`
+	FailLevel string `yaml:"fail_level"`
+	// Archive holds archive rules and accepted findings, like
+	// .perimeter-archive.yml (docs/integrations.md).
+	Archive *suppress.Archive `yaml:"archive"`
+	// ArchiveFile is the archive file to read (and `perimeter baseline` to
+	// write), relative to this file; default: .perimeter-archive.yml found
+	// the way this file is.
+	ArchiveFile string `yaml:"archive_file"`
 
 	path string // where it was read from
 }
@@ -78,9 +93,11 @@ func loadConfig(path string) (*Config, error) {
 			cfg.Rules[i] = filepath.Join(base, r)
 		}
 	}
-	for i, f := range cfg.VarFiles {
-		if !filepath.IsAbs(f) {
-			cfg.VarFiles[i] = filepath.Join(base, f)
+	for _, list := range [][]string{cfg.VarFiles, cfg.ParameterFiles} {
+		for i, f := range list {
+			if !filepath.IsAbs(f) {
+				list[i] = filepath.Join(base, f)
+			}
 		}
 	}
 	return cfg, nil

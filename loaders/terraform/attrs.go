@@ -1,7 +1,6 @@
 package terraform
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -171,7 +170,7 @@ func computedAttr(sc *scope, b *block, k instKey, name string) (cty.Value, bool)
 		case !pv.IsKnown():
 			return unknownOf(cty.String, joinReasons(reasonsOf(marks))), true
 		case pv.Type() == cty.Bool && !pv.IsNull() && pv.True():
-			return unknownOf(cty.String, fmt.Sprintf("%s.qualified_arn is known only after apply (a published version)", m.blockAddr(b, k))), true
+			return unknownOf(cty.String, m.blockAddr(b, k)+".qualified_arn is known only after apply (a published version)"), true
 		}
 		return concatStr(arn, cty.StringVal(":$LATEST")), true
 	}
@@ -265,7 +264,7 @@ func expandTemplate(sc *scope, b *block, k instKey, spec computedSpec, tmpl stri
 			rs = append(rs, reasonsOf(mk)...)
 		}
 		if len(rs) == 0 {
-			rs = append(rs, fmt.Sprintf("%s is unknown", m.blockAddr(b, k)))
+			rs = append(rs, m.blockAddr(b, k)+" is unknown")
 		}
 		return unknownOf(cty.String, joinReasons(rs))
 	}
@@ -288,73 +287,163 @@ func dnsSuffix(partition string) string {
 // dataAttr resolves an attribute of a data source instance.
 func (m *modInst) dataAttr(b *block, is *instSet, k instKey, name string) cty.Value {
 	sc := m.blockScope(is, k)
-	ls := m.ev.ls
-	addr := m.prefix() + "data." + b.typ + "." + b.name + k.String()
-	readLater := func() cty.Value {
-		return unknownBecause(fmt.Sprintf("%s is read from AWS at plan time", addr))
-	}
-	switch b.typ {
-	case "aws_caller_identity":
-		switch name {
-		case "account_id", "id":
-			return cty.StringVal(ls.account)
-		case "arn":
-			return cty.StringVal(fmt.Sprintf("arn:%s:iam::%s:root", ls.partition, ls.account))
-		}
-		return readLater()
-	case "aws_partition":
-		switch name {
-		case "partition", "id":
-			return cty.StringVal(ls.partition)
-		case "dns_suffix":
-			return cty.StringVal(dnsSuffix(ls.partition))
-		case "reverse_dns_prefix":
-			parts := strings.Split(dnsSuffix(ls.partition), ".")
-			slices.Reverse(parts)
-			return cty.StringVal(strings.Join(parts, "."))
-		}
-		return readLater()
-	case "aws_region":
-		switch name {
-		case "name", "id", "region":
-			for _, arg := range []string{"region", "name"} {
-				if a, ok := configuredAttrs(b.body)[arg]; ok {
-					return sc.eval(a.Expr)
-				}
-			}
-			return cty.StringVal(m.region(b.provider))
-		}
-		return readLater()
-	case "aws_iam_policy_document":
-		switch name {
-		case "json", "minified_json":
-			d := m.policyDoc(b, is, k)
-			if name == "json" {
-				return d.json
-			}
-			return d.minified
-		}
-	case "aws_arn":
-		if a, ok := configuredAttrs(b.body)["arn"]; ok {
-			v := sc.eval(a.Expr)
-			uv, marks := v.UnmarkDeep()
-			if uv.IsKnown() && !uv.IsNull() && uv.Type() == cty.String {
-				if arn, ok := policy.ParseARN(uv.AsString()); ok {
-					parts := map[string]string{
-						"partition": arn.Partition, "service": arn.Service, "region": arn.Region,
-						"account": arn.Account, "resource": arn.Resource, "id": uv.AsString(), "arn": uv.AsString(),
-					}
-					if s, ok := parts[name]; ok {
-						return cty.StringVal(s).WithMarks(marks)
-					}
-				}
-			} else if !uv.IsKnown() {
-				return unknownOf(cty.String, joinReasons(reasonsOf(marks)))
-			}
+	if f := dataSourceFor(b.typ); f != nil {
+		if v, ok := f(sc, b, is, k, name); ok {
+			return v
 		}
 	}
 	if a, ok := configuredAttrs(b.body)[name]; ok {
 		return sc.eval(a.Expr)
 	}
-	return readLater()
+	return unknownBecause(m.prefix() + "data." + b.typ + "." + b.name + k.String() + " is read from AWS at plan time")
+}
+
+// dataSource resolves an attribute of a data source offline; ok is false
+// when it cannot (then a configured argument reads as configured and
+// anything else is read from AWS at plan time).
+type dataSource func(sc *scope, b *block, is *instSet, k instKey, name string) (cty.Value, bool)
+
+// dataSourceFor returns the offline resolver of a data source type, nil
+// for types read from AWS.
+func dataSourceFor(typ string) dataSource {
+	switch typ {
+	case "aws_caller_identity":
+		return callerIdentity
+	case "aws_partition":
+		return partitionData
+	case "aws_region":
+		return regionData
+	case "aws_iam_policy_document":
+		return policyDocumentData
+	case "aws_service_principal":
+		return servicePrincipal
+	case "aws_arn":
+		return arnData
+	case "aws_iam_session_context":
+		return sessionContext
+	}
+	return nil
+}
+
+// sessionContext: for an ARN that is not an assumed-role session the
+// provider returns it unchanged (issuer_arn = arn) without a request; a
+// session's issuer needs IAM and stays read from AWS.
+func sessionContext(sc *scope, b *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
+	a, ok := configuredAttrs(b.body)["arn"]
+	if !ok || (name != "issuer_arn" && name != "id") {
+		return cty.NilVal, false
+	}
+	v := sc.eval(a.Expr)
+	uv, marks := v.UnmarkDeep()
+	if !uv.IsKnown() {
+		return unknownOf(cty.String, joinReasons(reasonsOf(marks))), true
+	}
+	if uv.IsNull() || uv.Type() != cty.String {
+		return cty.NilVal, false
+	}
+	if arn, ok := policy.ParseARN(uv.AsString()); ok && arn.Service == "sts" {
+		return cty.NilVal, false
+	}
+	return v, true
+}
+
+func callerIdentity(sc *scope, _ *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
+	ls := sc.inst.ev.ls
+	switch name {
+	case "account_id", "id":
+		return cty.StringVal(ls.account), true
+	case "arn":
+		return cty.StringVal("arn:" + ls.partition + ":iam::" + ls.account + ":root"), true
+	}
+	return cty.NilVal, false
+}
+
+func partitionData(sc *scope, _ *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
+	ls := sc.inst.ev.ls
+	switch name {
+	case "partition", "id":
+		return cty.StringVal(ls.partition), true
+	case "dns_suffix":
+		return cty.StringVal(dnsSuffix(ls.partition)), true
+	case "reverse_dns_prefix":
+		parts := strings.Split(dnsSuffix(ls.partition), ".")
+		slices.Reverse(parts)
+		return cty.StringVal(strings.Join(parts, ".")), true
+	}
+	return cty.NilVal, false
+}
+
+func regionData(sc *scope, b *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
+	switch name {
+	case "name", "id", "region":
+	default:
+		return cty.NilVal, false
+	}
+	for _, arg := range []string{"region", "name"} {
+		if a, ok := configuredAttrs(b.body)[arg]; ok {
+			// region = var.region with a null default means the
+			// provider's region, as the provider reads it.
+			if v := sc.eval(a.Expr); !v.IsKnown() || !v.IsNull() {
+				return v, true
+			}
+		}
+	}
+	return cty.StringVal(sc.inst.region(b.provider)), true
+}
+
+func policyDocumentData(sc *scope, b *block, is *instSet, k instKey, name string) (cty.Value, bool) {
+	switch name {
+	case "json":
+		return sc.inst.policyDoc(b, is, k).json, true
+	case "minified_json":
+		return sc.inst.policyDoc(b, is, k).minified, true
+	}
+	return cty.NilVal, false
+}
+
+// servicePrincipal: the provider builds the name from the service and the
+// partition; no request is made.
+func servicePrincipal(sc *scope, b *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
+	suffix := dnsSuffix(sc.inst.ev.ls.partition)
+	if name == "suffix" {
+		return cty.StringVal(suffix), true
+	}
+	a, ok := configuredAttrs(b.body)["service_name"]
+	if !ok || (name != "name" && name != "id") {
+		return cty.NilVal, false
+	}
+	v, marks := sc.eval(a.Expr).UnmarkDeep()
+	switch {
+	case !v.IsKnown():
+		return unknownOf(cty.String, joinReasons(reasonsOf(marks))), true
+	case v.IsNull() || v.Type() != cty.String:
+		return cty.NilVal, false
+	}
+	return cty.StringVal(v.AsString() + "." + suffix).WithMarks(marks), true
+}
+
+func arnData(sc *scope, b *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
+	a, ok := configuredAttrs(b.body)["arn"]
+	if !ok {
+		return cty.NilVal, false
+	}
+	uv, marks := sc.eval(a.Expr).UnmarkDeep()
+	if !uv.IsKnown() {
+		return unknownOf(cty.String, joinReasons(reasonsOf(marks))), true
+	}
+	if uv.IsNull() || uv.Type() != cty.String {
+		return cty.NilVal, false
+	}
+	arn, ok := policy.ParseARN(uv.AsString())
+	if !ok {
+		return cty.NilVal, false
+	}
+	parts := map[string]string{
+		"partition": arn.Partition, "service": arn.Service, "region": arn.Region,
+		"account": arn.Account, "resource": arn.Resource, "id": uv.AsString(), "arn": uv.AsString(),
+	}
+	if s, ok := parts[name]; ok {
+		return cty.StringVal(s).WithMarks(marks), true
+	}
+	return cty.NilVal, false
 }

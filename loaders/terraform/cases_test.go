@@ -28,10 +28,13 @@ func TestGoldenCases(t *testing.T) {
 		{name: "instances"},
 		{name: "errors"},
 		{name: "tfjson"},
+		{name: "modules"},
+		{name: "expressions"},
+		{name: "sharedmodule"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			res, diags := load(t, tc.opts, "testdata/cases/"+tc.name)
+			res, diags := loadDirs(t, tc.opts, "testdata/cases/"+tc.name)
 			checkGolden(t, tc.name, summarize(res, diags))
 		})
 	}

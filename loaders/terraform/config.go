@@ -136,22 +136,22 @@ var metaArguments = map[string]bool{
 
 // parseFile parses one file. It never panics: a panic inside the parser
 // becomes an error diagnostic naming the file.
-func parseFile(path string, src []byte) (f *srcFile, diags loaders.Diagnostics) {
-	f = &srcFile{path: path, src: src, json: strings.HasSuffix(strings.ToLower(path), ".json")}
+func parseFile(name string, src []byte) (f *srcFile, diags loaders.Diagnostics) {
+	f = &srcFile{path: name, src: src, json: strings.HasSuffix(strings.ToLower(name), ".json")}
 	defer func() {
 		if r := recover(); r != nil {
 			f.file = nil
-			diags.Errorf(loaders.Range{File: path}, "internal error while parsing: %v", r)
+			diags.Errorf(loaders.Range{File: name}, "internal error while parsing: %v", r)
 		}
 	}()
 	var hd hcl.Diagnostics
 	if f.json {
-		f.file, hd = hcljson.Parse(src, path)
+		f.file, hd = hcljson.Parse(src, name)
 	} else {
-		f.file, hd = hclsyntax.ParseConfig(src, path, hcl.InitialPos)
+		f.file, hd = hclsyntax.ParseConfig(src, name, hcl.InitialPos)
 	}
-	diags = append(diags, fromHCL(hd, path)...)
-	if hd.HasErrors() && !strings.Contains(strings.ToLower(path), ".tfvars") {
+	diags = append(diags, fromHCL(hd, name)...)
+	if hd.HasErrors() && !strings.Contains(strings.ToLower(name), ".tfvars") {
 		// A configuration file with syntax errors loses all its blocks:
 		// evaluating a half-parsed file would report what it does not say.
 		f.file = nil

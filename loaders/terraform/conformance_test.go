@@ -76,7 +76,9 @@ func TestConformanceKICS(t *testing.T) {
 		files++
 		res, diags := loadOne(t, name, data)
 		for _, d := range diags {
-			if d.Severity == loaders.Error {
+			// Registry modules are not downloaded in the corpus: that one
+			// error per call is the documented behaviour.
+			if d.Severity == loaders.Error && !strings.Contains(d.Summary, "is not downloaded; run terraform init") {
 				t.Errorf("%s: error diagnostic: %v", name, d)
 			}
 		}
@@ -95,7 +97,7 @@ func TestConformanceKICS(t *testing.T) {
 				checked++
 			}
 		case strings.HasPrefix(expected, "external:"):
-			for _, acct := range strings.Split(strings.TrimPrefix(expected, "external:"), ",") {
+			for acct := range strings.SplitSeq(strings.TrimPrefix(expected, "external:"), ",") {
 				if hasAccount(ps, acct) {
 					checked++
 				}

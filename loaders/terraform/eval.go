@@ -2,6 +2,7 @@ package terraform
 
 import (
 	"fmt"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -58,19 +59,29 @@ type modInst struct {
 	ev  *evaluator
 	mod *module
 	// addr is the module path ("" for the root, module.a["x"].module.b).
-	addr  string
-	chain []loaders.ModuleCall
-	// callKey identifies the inputs for memoisation.
+	addr       string
+	chain      []loaders.ModuleCall
 	vars       map[string]cty.Value
+	varThunks  map[string]func() cty.Value
 	varOrigin  map[string]origin
 	cells      map[string]*cell
 	docs       map[string]*docResult
 	expansions map[string]*instSet
 	calls      map[string]*callResult
 	parent     *modInst
-	// region is the region of the default aws provider as the module sees
-	// it; regions maps provider aliases.
+	// regions maps provider names ("aws", "aws.west") to the region
+	// their configuration fixes, as the module sees them.
 	regions map[string]string
+	// names is the module call path without instance keys (the key of
+	// .terraform/modules/modules.json).
+	names []string
+	// condition is set when the instance exists only under a count or
+	// for_each of a module call that could not be decided.
+	condition string
+	// ran and results record the resources emitted by the instance and
+	// the modules it calls, for instances shared through memoisation.
+	ran     bool
+	results []loaders.Resource
 }
 
 // instKey is the key of one instance of a counted or for_each block.
@@ -78,9 +89,15 @@ type instKey struct {
 	kind int // 0 none, 1 count index, 2 for_each key
 	idx  int
 	str  string
+	// unknown: the stand-in instance of a block whose count or for_each
+	// is unknown; it has no key in addresses.
+	unknown bool
 }
 
 func (k instKey) String() string {
+	if k.unknown {
+		return ""
+	}
 	switch k.kind {
 	case 1:
 		return fmt.Sprintf("[%d]", k.idx)
@@ -123,9 +140,7 @@ func (m *modInst) rootScope() *scope { return &scope{inst: m} }
 func (s *scope) with(name string, v cty.Value) *scope {
 	n := *s
 	n.iter = make(map[string]cty.Value, len(s.iter)+1)
-	for k, val := range s.iter {
-		n.iter[k] = val
-	}
+	maps.Copy(n.iter, s.iter)
 	n.iter[name] = v
 	return &n
 }
@@ -215,7 +230,7 @@ func (s *scope) evalDiags(expr hcl.Expression) (v cty.Value, hd hcl.Diagnostics)
 		if r := recover(); r != nil {
 			rng := expr.Range()
 			hd = hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "internal error while evaluating", Detail: fmt.Sprint(r), Subject: &rng}}
-			v = unknownBecause(fmt.Sprintf("%s could not be evaluated (internal error)", s.inst.ev.exprText(rng)))
+			v = unknownBecause(s.inst.ev.exprText(rng) + " could not be evaluated (internal error)")
 		}
 	}()
 	ctx := s.ctx(expr)
@@ -244,189 +259,283 @@ func (s *scope) evalDiags(expr hcl.Expression) (v cty.Value, hd hcl.Diagnostics)
 // expression refers to (lazily evaluating locals, resources and so on).
 func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 	vars := map[string]cty.Value{}
-	for k, v := range s.iter {
-		vars[k] = v
-	}
+	maps.Copy(vars, s.iter)
 	ctx := &hcl.EvalContext{Variables: vars, Functions: s.inst.ev.funcsFor(expr)}
 	if s.template {
 		return ctx
 	}
+	r := s.collectRefs(expr, vars)
 	m := s.inst
-	type need struct {
-		attrs map[string]bool
-		all   bool
-		ref   hcl.Range
-	}
-	var (
-		localNames = map[string]hcl.Range{}
-		undeclared = map[string]hcl.Range{} // "var.x", "local.y", "aws_s3_bucket.b", ...
-		resources  = map[string]*need{}     // "type.name" or "data.type.name" or "module.name"
-	)
-	addNeed := func(key string, t hcl.Traversal, attrStep int) {
-		n := resources[key]
-		if n == nil {
-			n = &need{attrs: map[string]bool{}, ref: t.SourceRange()}
-			resources[key] = n
-		}
-		// Skip one index step (an instance key).
-		if attrStep < len(t) {
-			if _, ok := t[attrStep].(hcl.TraverseIndex); ok {
-				attrStep++
+	if len(r.locals) > 0 {
+		locals := map[string]cty.Value{}
+		for _, name := range sortedKeys(r.locals) {
+			if _, ok := m.mod.locals[name]; ok {
+				locals[name] = m.local(name, r.locals[name])
+			} else {
+				r.undeclared["local."+name] = r.locals[name]
 			}
 		}
-		if attrStep < len(t) {
-			if a, ok := t[attrStep].(hcl.TraverseAttr); ok {
-				n.attrs[a.Name] = true
-				return
-			}
-		}
-		n.all = true
+		vars["local"] = cty.ObjectVal(locals)
 	}
+	if len(r.vars) > 0 {
+		obj := make(map[string]cty.Value, len(r.vars))
+		for _, name := range sortedKeys(r.vars) {
+			obj[name] = m.variable(name, r.vars[name])
+		}
+		vars["var"] = cty.ObjectVal(obj)
+	}
+	s.resolveBlocks(r, vars)
+	if len(r.undeclared) > 0 {
+		s.undeclaredVars(r.undeclared, vars)
+	}
+	return ctx
+}
+
+// refs are the names an expression refers to.
+type refs struct {
+	locals     map[string]hcl.Range
+	vars       map[string]hcl.Range
+	undeclared map[string]hcl.Range // "var.x", "local.y", "aws_s3_bucket.b", ...
+	blocks     map[string]*need     // "type.name", "data.type.name" or "module.name"
+	covered    map[string][]string
+}
+
+// need is what an expression reads of a block: some attributes, or all.
+type need struct {
+	attrs map[string]bool
+	all   bool
+	ref   hcl.Range
+}
+
+// collectRefs sorts expr's references by kind; the simple ones (count,
+// each, path, terraform, self) go straight into vars.
+func (s *scope) collectRefs(expr hcl.Expression, vars map[string]cty.Value) *refs {
+	r := &refs{
+		locals: map[string]hcl.Range{}, vars: map[string]hcl.Range{},
+		undeclared: map[string]hcl.Range{}, blocks: map[string]*need{},
+		covered: attrsAfter(expr),
+	}
+	m := s.inst
 	for _, t := range expr.Variables() {
 		root := t.RootName()
 		if _, ok := s.iter[root]; ok {
 			continue
 		}
+		attr := func(i int) string { return traversalAttr(t, i) }
 		switch root {
 		case "var":
-			if len(t) > 1 {
-				if a, ok := t[1].(hcl.TraverseAttr); ok {
-					if _, declared := m.vars[a.Name]; !declared {
-						undeclared["var."+a.Name] = t.SourceRange()
-					}
+			if name := attr(1); name != "" {
+				if _, declared := m.mod.variables[name]; declared {
+					r.vars[name] = t.SourceRange()
+				} else {
+					r.undeclared["var."+name] = t.SourceRange()
 				}
 			}
 		case "local":
-			if len(t) > 1 {
-				if a, ok := t[1].(hcl.TraverseAttr); ok {
-					localNames[a.Name] = t.SourceRange()
-				}
+			if name := attr(1); name != "" {
+				r.locals[name] = t.SourceRange()
 			}
-		case "count":
-			if s.countIdx != cty.NilVal {
-				vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": s.countIdx})
-			}
-		case "each":
-			if s.eachKey != cty.NilVal {
-				vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": s.eachKey, "value": s.eachVal})
-			}
-		case "path":
-			vars["path"] = cty.ObjectVal(map[string]cty.Value{
-				"module": cty.StringVal(m.ev.relToRoot(m.mod.dir)),
-				"root":   cty.StringVal("."),
-				"cwd":    cty.StringVal(m.ev.rootDir),
-			})
-		case "terraform":
-			vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(m.ev.ls.workspace)})
 		case "data":
-			if len(t) > 2 {
-				a1, ok1 := t[1].(hcl.TraverseAttr)
-				a2, ok2 := t[2].(hcl.TraverseAttr)
-				if ok1 && ok2 {
-					addNeed("data."+a1.Name+"."+a2.Name, t, 3)
-				}
+			if a1, a2 := attr(1), attr(2); a1 != "" && a2 != "" {
+				r.addNeed("data."+a1+"."+a2, t, 3)
 			}
 		case "module":
-			if len(t) > 1 {
-				if a, ok := t[1].(hcl.TraverseAttr); ok {
-					addNeed("module."+a.Name, t, 2)
-				}
+			if name := attr(1); name != "" {
+				r.addNeed("module."+name, t, 2)
 			}
-		case "self":
-			vars["self"] = unknownBecause("self is known only after apply")
+		case "count", "each", "path", "terraform", "self":
+			s.simpleRef(root, vars)
 		default:
-			if len(t) > 1 {
-				if a, ok := t[1].(hcl.TraverseAttr); ok {
-					addNeed(root+"."+a.Name, t, 2)
-				}
+			if name := attr(1); name != "" {
+				r.addNeed(root+"."+name, t, 2)
 			}
 		}
 	}
-	if len(localNames) > 0 {
-		locals := map[string]cty.Value{}
-		for name, ref := range localNames {
-			if _, ok := m.mod.locals[name]; ok {
-				locals[name] = m.local(name, ref)
-			} else {
-				undeclared["local."+name] = ref
-			}
+	return r
+}
+
+// traversalAttr is the attribute name at step i of t, or "".
+func traversalAttr(t hcl.Traversal, i int) string {
+	if i < len(t) {
+		if a, ok := t[i].(hcl.TraverseAttr); ok {
+			return a.Name
 		}
-		vars["local"] = cty.ObjectVal(locals)
 	}
-	if len(resources) > 0 {
-		data := map[string]map[string]cty.Value{}
-		managed := map[string]map[string]cty.Value{}
-		modules := map[string]cty.Value{}
-		keys := make([]string, 0, len(resources))
-		for k := range resources {
-			keys = append(keys, k)
+	return ""
+}
+
+// simpleRef sets count, each, path, terraform or self.
+func (s *scope) simpleRef(root string, vars map[string]cty.Value) {
+	m := s.inst
+	switch root {
+	case "count":
+		if s.countIdx != cty.NilVal {
+			vars["count"] = cty.ObjectVal(map[string]cty.Value{"index": s.countIdx})
 		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			n := resources[k]
-			var attrs []string
-			if !n.all {
-				for a := range n.attrs {
-					attrs = append(attrs, a)
-				}
-				slices.Sort(attrs)
+	case "each":
+		if s.eachKey != cty.NilVal {
+			vars["each"] = cty.ObjectVal(map[string]cty.Value{"key": s.eachKey, "value": s.eachVal})
+		}
+	case "path":
+		vars["path"] = cty.ObjectVal(map[string]cty.Value{
+			"module": cty.StringVal(m.ev.relToRoot(m.mod.dir)),
+			"root":   cty.StringVal("."),
+			"cwd":    cty.StringVal(m.ev.rootDir),
+		})
+	case "terraform":
+		vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(m.ev.ls.workspace)})
+	case "self":
+		vars["self"] = unknownBecause("self is known only after apply")
+	}
+}
+
+// addNeed records that t reads the block key, and which attribute.
+func (r *refs) addNeed(key string, t hcl.Traversal, attrStep int) {
+	n := r.blocks[key]
+	if n == nil {
+		n = &need{attrs: map[string]bool{}, ref: t.SourceRange()}
+		r.blocks[key] = n
+	}
+	// Skip one index step (an instance key).
+	if attrStep < len(t) {
+		if _, ok := t[attrStep].(hcl.TraverseIndex); ok {
+			attrStep++
+		}
+	}
+	if attrStep < len(t) {
+		if a, ok := t[attrStep].(hcl.TraverseAttr); ok {
+			n.attrs[a.Name] = true
+			return
+		}
+	}
+	// aws_x.y[*].arn, aws_x.y[count.index].arn: the attribute follows in
+	// the syntax, not in the traversal.
+	if names, ok := r.covered[rangeKey(t.SourceRange())]; ok {
+		for _, name := range names {
+			n.attrs[name] = true
+		}
+		return
+	}
+	n.all = true
+}
+
+// resolveBlocks evaluates the resources, data sources and module calls an
+// expression refers to.
+func (s *scope) resolveBlocks(r *refs, vars map[string]cty.Value) {
+	m := s.inst
+	data := map[string]map[string]cty.Value{}
+	managed := map[string]map[string]cty.Value{}
+	modules := map[string]cty.Value{}
+	for _, k := range sortedKeys(r.blocks) {
+		n := r.blocks[k]
+		var attrs []string
+		if !n.all {
+			attrs = sortedKeys(n.attrs)
+		}
+		switch {
+		case strings.HasPrefix(k, "data."):
+			b := m.mod.data[k]
+			if b == nil {
+				r.undeclared[k] = n.ref
+				continue
 			}
-			switch {
-			case strings.HasPrefix(k, "data."):
-				b := m.mod.data[k]
-				if b == nil {
-					undeclared[k] = n.ref
-					continue
-				}
-				if data[b.typ] == nil {
-					data[b.typ] = map[string]cty.Value{}
-				}
-				data[b.typ][b.name] = m.blockValue(b, attrs, n.all, n.ref)
-			case strings.HasPrefix(k, "module."):
-				name := strings.TrimPrefix(k, "module.")
-				mc := m.mod.calls[name]
-				if mc == nil {
-					undeclared[k] = n.ref
-					continue
-				}
-				modules[name] = m.callValue(mc, attrs, n.all, n.ref)
+			if data[b.typ] == nil {
+				data[b.typ] = map[string]cty.Value{}
+			}
+			data[b.typ][b.name] = m.blockValue(b, attrs, n.all, n.ref)
+		case strings.HasPrefix(k, "module."):
+			mc := m.mod.calls[strings.TrimPrefix(k, "module.")]
+			if mc == nil {
+				r.undeclared[k] = n.ref
+				continue
+			}
+			modules[mc.name] = m.callValue(mc, attrs, n.all, n.ref)
+		default:
+			b := m.mod.managed[k]
+			if b == nil {
+				r.undeclared[k] = n.ref
+				continue
+			}
+			if managed[b.typ] == nil {
+				managed[b.typ] = map[string]cty.Value{}
+			}
+			managed[b.typ][b.name] = m.blockValue(b, attrs, n.all, n.ref)
+		}
+	}
+	s.addUndeclared(r.undeclared, data, managed, modules)
+	if len(data) > 0 {
+		obj := map[string]cty.Value{}
+		for typ, names := range data {
+			obj[typ] = cty.ObjectVal(names)
+		}
+		vars["data"] = cty.ObjectVal(obj)
+	}
+	if len(modules) > 0 {
+		vars["module"] = cty.ObjectVal(modules)
+	}
+	for typ, names := range managed {
+		vars[typ] = cty.ObjectVal(names)
+	}
+}
+
+func rangeKey(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Byte, r.End.Byte)
+}
+
+// attrsAfter finds references whose attribute is applied by a splat, an
+// index expression or a relative traversal (aws_x.y[*].arn,
+// aws_x.y[count.index].arn), keyed by the reference's range.
+func attrsAfter(expr hcl.Expression) map[string][]string {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	out := map[string][]string{}
+	source := func(e hclsyntax.Expression) *hclsyntax.ScopeTraversalExpr {
+		for range 4 {
+			switch x := e.(type) {
+			case *hclsyntax.ScopeTraversalExpr:
+				return x
+			case *hclsyntax.IndexExpr:
+				e = x.Collection
+			case *hclsyntax.ParenthesesExpr:
+				e = x.Expression
 			default:
-				b := m.mod.managed[k]
-				if b == nil {
-					undeclared[k] = n.ref
-					continue
-				}
-				if managed[b.typ] == nil {
-					managed[b.typ] = map[string]cty.Value{}
-				}
-				managed[b.typ][b.name] = m.blockValue(b, attrs, n.all, n.ref)
+				return nil
 			}
 		}
-		s.addUndeclared(undeclared, data, managed, modules)
-		if len(data) > 0 {
-			obj := map[string]cty.Value{}
-			for typ, names := range data {
-				obj[typ] = cty.ObjectVal(names)
+		return nil
+	}
+	firstAttr := func(t hcl.Traversal) string {
+		if len(t) > 0 {
+			if a, ok := t[0].(hcl.TraverseAttr); ok {
+				return a.Name
 			}
-			vars["data"] = cty.ObjectVal(obj)
 		}
-		if len(modules) > 0 {
-			vars["module"] = cty.ObjectVal(modules)
-		}
-		for typ, names := range managed {
-			vars[typ] = cty.ObjectVal(names)
-		}
+		return ""
 	}
-	if len(undeclared) > 0 {
-		vars["var"] = m.varObject()
-		if len(resources) == 0 {
-			s.addUndeclared(undeclared, nil, nil, nil)
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.RelativeTraversalExpr:
+			if st := source(x.Source); st != nil {
+				if name := firstAttr(x.Traversal); name != "" {
+					k := rangeKey(st.SrcRange)
+					out[k] = append(out[k], name)
+				}
+			}
+		case *hclsyntax.SplatExpr:
+			st := source(x.Source)
+			rel, ok := x.Each.(*hclsyntax.RelativeTraversalExpr)
+			if st != nil && ok {
+				if name := firstAttr(rel.Traversal); name != "" {
+					k := rangeKey(st.SrcRange)
+					out[k] = append(out[k], name)
+				}
+			}
 		}
-		s.undeclaredVars(undeclared, vars)
-	} else if _, ok := vars["var"]; !ok && len(m.vars) > 0 {
-		vars["var"] = m.varObject()
-	}
-	return ctx
+		return nil
+	})
+	return out
 }
 
 // addUndeclared reports references to undeclared resources, data sources
@@ -467,9 +576,7 @@ func (s *scope) undeclaredVars(undeclared map[string]hcl.Range, vars map[string]
 		if extra[root] == nil {
 			extra[root] = map[string]cty.Value{}
 			if v, ok := vars[root]; ok && v.Type().IsObjectType() {
-				for an, av := range v.AsValueMap() {
-					extra[root][an] = av
-				}
+				maps.Copy(extra[root], v.AsValueMap())
 			}
 		}
 		extra[root][name] = s.undeclaredVal(k, undeclared[k])
@@ -485,12 +592,19 @@ func (s *scope) undeclaredVal(what string, ref hcl.Range) cty.Value {
 	return unknownBecause(fmt.Sprintf("%s%s is not declared", m.prefix(), what))
 }
 
-// varObject is the var object of the module instance.
-func (m *modInst) varObject() cty.Value {
-	if len(m.vars) == 0 {
-		return cty.EmptyObjectVal
+// variable returns var.name: set for a root module, evaluated lazily (and
+// once) from the caller's argument for a called module, so that a module
+// input may depend on another output of the same module, as Terraform
+// allows.
+func (m *modInst) variable(name string, ref hcl.Range) cty.Value {
+	if v, ok := m.vars[name]; ok {
+		return v
 	}
-	return cty.ObjectVal(m.vars)
+	th, ok := m.varThunks[name]
+	if !ok {
+		return unknownBecause(fmt.Sprintf("%svar.%s has no value", m.prefix(), name))
+	}
+	return m.lazy("var."+name, ref, th)
 }
 
 // local evaluates local.name once.
@@ -544,82 +658,90 @@ func (m *modInst) instances(key string, count, forEach hcl.Expression, what stri
 	}
 	is := &instSet{}
 	m.expansions[key] = is
-	sc := m.rootScope()
 	switch {
 	case count != nil:
-		is.mode = 1
-		v := sc.eval(count)
-		v, marks := v.UnmarkDeep()
-		if !v.IsKnown() || v.IsNull() {
-			is.unknown = true
-			is.reason = joinReasons(reasonsOf(marks))
-			if is.reason == "" {
-				is.reason = m.ev.exprText(count.Range()) + " is unknown"
-			}
-			is.reason = fmt.Sprintf("count of %s is unknown: %s", what, is.reason)
-			is.keys = []instKey{{kind: 1, idx: -1}}
-			return is
-		}
-		n, err := toInt(v)
-		if err != nil || n < 0 {
-			m.ev.diags.Errorf(toRange(count.Range()), "invalid count for %s: %v", what, orMsg(err, "negative"))
-			return is
-		}
-		if n > maxInstances {
-			m.ev.diags.Errorf(toRange(count.Range()), "count for %s is %d; perimeter evaluates at most %d instances", what, n, maxInstances)
-			n = maxInstances
-		}
-		for i := range n {
-			is.keys = append(is.keys, instKey{kind: 1, idx: i})
-		}
+		m.expandCount(is, count, what)
 	case forEach != nil:
-		is.mode = 2
-		is.each = map[string]cty.Value{}
-		v := sc.eval(forEach)
-		uv, marks := v.Unmark()
-		if !uv.IsKnown() || uv.IsNull() || !uv.CanIterateElements() {
-			if uv.IsKnown() && !uv.IsNull() && !uv.CanIterateElements() {
-				m.ev.diags.Errorf(toRange(forEach.Range()), "for_each of %s must be a map or a set of strings", what)
-			}
-			reason := joinReasons(append(reasonsOf(marks), deepReasons(uv)...))
-			if reason == "" {
-				reason = m.ev.exprText(forEach.Range()) + " is unknown"
-			}
-			is.unknown = true
-			is.reason = fmt.Sprintf("for_each of %s is unknown: %s", what, reason)
-			is.keys = []instKey{{kind: 2, str: "?"}}
-			return is
-		}
-		it := uv.ElementIterator()
-		for it.Next() {
-			k, val := it.Element()
-			if uv.Type().IsSetType() || uv.Type().IsListType() || uv.Type().IsTupleType() {
-				k = val
-			}
-			k, kmarks := k.UnmarkDeep()
-			if !k.IsKnown() {
-				is.keys = nil
-				is.unknown = true
-				reason := joinReasons(reasonsOf(kmarks))
-				if reason == "" {
-					reason = "a key is unknown"
-				}
-				is.reason = fmt.Sprintf("for_each of %s is unknown: %s", what, reason)
-				is.keys = []instKey{{kind: 2, str: "?"}}
-				return is
-			}
-			ks, err := toStringKey(k)
-			if err != nil {
-				m.ev.diags.Errorf(toRange(forEach.Range()), "for_each of %s: %v", what, err)
-				continue
-			}
-			is.keys = append(is.keys, instKey{kind: 2, str: ks})
-			is.each[ks] = val
-		}
+		m.expandForEach(is, forEach, what)
 	default:
 		is.keys = []instKey{{}}
 	}
 	return is
+}
+
+func (is *instSet) setUnknown(kind int, reason string) {
+	is.unknown = true
+	is.reason = reason
+	is.keys = []instKey{{kind: kind, idx: -1, unknown: true}}
+}
+
+func (m *modInst) expandCount(is *instSet, count hcl.Expression, what string) {
+	is.mode = 1
+	v, marks := m.rootScope().eval(count).UnmarkDeep()
+	if !v.IsKnown() || v.IsNull() {
+		reason := joinReasons(reasonsOf(marks))
+		if reason == "" {
+			reason = m.ev.exprText(count.Range()) + " is unknown"
+		}
+		is.setUnknown(1, fmt.Sprintf("count of %s is unknown: %s", what, reason))
+		return
+	}
+	n, err := toInt(v)
+	if err != nil || n < 0 {
+		m.ev.diags.Errorf(toRange(count.Range()), "invalid count for %s: %v", what, orMsg(err, "negative"))
+		return
+	}
+	if n > maxInstances {
+		m.ev.diags.Errorf(toRange(count.Range()), "count for %s is %d; perimeter evaluates at most %d instances", what, n, maxInstances)
+		n = maxInstances
+	}
+	for i := range n {
+		is.keys = append(is.keys, instKey{kind: 1, idx: i})
+	}
+}
+
+func (m *modInst) expandForEach(is *instSet, forEach hcl.Expression, what string) {
+	is.mode = 2
+	is.each = map[string]cty.Value{}
+	uv, marks := m.rootScope().eval(forEach).Unmark()
+	if !uv.IsKnown() || uv.IsNull() || !uv.CanIterateElements() {
+		if uv.IsKnown() && !uv.IsNull() {
+			m.ev.diags.Errorf(toRange(forEach.Range()), "for_each of %s must be a map or a set of strings", what)
+		}
+		reason := joinReasons(append(reasonsOf(marks), deepReasons(uv)...))
+		if reason == "" {
+			reason = m.ev.exprText(forEach.Range()) + " is unknown"
+		}
+		is.setUnknown(2, fmt.Sprintf("for_each of %s is unknown: %s", what, reason))
+		return
+	}
+	byValue := uv.Type().IsSetType() || uv.Type().IsListType() || uv.Type().IsTupleType()
+	for it := uv.ElementIterator(); it.Next(); {
+		k, val := it.Element()
+		if byValue {
+			k = val
+		}
+		k, kmarks := k.UnmarkDeep()
+		if !k.IsKnown() {
+			reason := joinReasons(reasonsOf(kmarks))
+			if reason == "" {
+				reason = "a key is unknown"
+			}
+			is.setUnknown(2, fmt.Sprintf("for_each of %s is unknown: %s", what, reason))
+			return
+		}
+		if len(is.keys) >= maxInstances {
+			m.ev.diags.Errorf(toRange(forEach.Range()), "for_each for %s has more than %d elements; perimeter evaluates at most %d instances", what, maxInstances, maxInstances)
+			return
+		}
+		ks, err := toStringKey(k)
+		if err != nil {
+			m.ev.diags.Errorf(toRange(forEach.Range()), "for_each of %s: %v", what, err)
+			continue
+		}
+		is.keys = append(is.keys, instKey{kind: 2, str: ks})
+		is.each[ks] = val
+	}
 }
 
 func orMsg(err error, msg string) string {
@@ -743,6 +865,9 @@ func (m *modInst) allAttrs(b *block) []string {
 	for _, name := range computedAttrNames(b) {
 		set[name] = true
 	}
+	// Every AWS resource has an id, nearly every one an arn: a for
+	// expression over instances usually reads one of them.
+	set["id"], set["arn"] = true, true
 	out := make([]string, 0, len(set))
 	for name := range set {
 		out = append(out, name)
@@ -838,9 +963,7 @@ func (ev *evaluator) funcsFor(expr hcl.Expression) map[string]function.Function 
 		return ev.funcs
 	}
 	funcs := make(map[string]function.Function, len(ev.funcs)+len(missing))
-	for k, f := range ev.funcs {
-		funcs[k] = f
-	}
+	maps.Copy(funcs, ev.funcs)
 	for _, name := range missing {
 		funcs[name] = unsupportedFunc(name)
 	}

@@ -77,8 +77,8 @@ func (ls *loadState) inRoots(p string) bool {
 	if err != nil {
 		return false
 	}
-	if real, err := filepath.EvalSymlinks(abs); err == nil {
-		abs = real
+	if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+		abs = resolved
 	}
 	for _, root := range ls.allowed {
 		if abs == root || strings.HasPrefix(abs, root+string(filepath.Separator)) {
@@ -104,8 +104,7 @@ func (ls *loadState) readAllowed(display string) ([]byte, error) {
 	}
 	data, err := os.ReadFile(filepath.FromSlash(display))
 	if err != nil {
-		var pe *fs.PathError
-		if errors.As(err, &pe) {
+		if pe, ok := errors.AsType[*fs.PathError](err); ok {
 			err = pe.Err
 		}
 		return nil, fmt.Errorf("cannot read %s: %w", display, err)
@@ -117,6 +116,12 @@ func (ls *loadState) readAllowed(display string) ([]byte, error) {
 // template or JSON read by file()), for position mapping.
 func (ls *loadState) source(display string) []byte {
 	if f, ok := ls.files[display]; ok {
+		return f.src
+	}
+	ls.dlMu.Lock()
+	f, ok := ls.extra[display]
+	ls.dlMu.Unlock()
+	if ok {
 		return f.src
 	}
 	ls.cache.mu.Lock()
@@ -281,7 +286,7 @@ func templateCtx(vars cty.Value, funcs map[string]function.Function) (*hcl.EvalC
 	if vars.IsNull() {
 		return ctx, nil
 	}
-	if !(vars.Type().IsObjectType() || vars.Type().IsMapType()) {
+	if !vars.Type().IsObjectType() && !vars.Type().IsMapType() {
 		return nil, errors.New("template variables must be a map or an object")
 	}
 	for it := vars.ElementIterator(); it.Next(); {

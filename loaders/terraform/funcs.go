@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"maps"
 	"math/big"
 	"net/netip"
 	"net/url"
@@ -23,7 +24,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/uuid"
-	"github.com/hashicorp/hcl/v2/ext/tryfunc"
+	"github.com/hashicorp/hcl/v2/ext/customdecode"
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/convert"
 	"github.com/zclconf/go-cty/cty/function"
@@ -46,14 +47,14 @@ var pureFuncs = map[string]function.Function{
 	"base64sha256":     hashFunc(sha256.New, true),
 	"base64sha512":     hashFunc(sha512.New, true),
 	"basename":         strFunc(func(s string) (string, error) { return path.Base(strings.ReplaceAll(s, "\\", "/")), nil }),
-	"can":              tryfunc.CanFunc,
+	"can":              canFunc,
 	"ceil":             stdlib.CeilFunc,
 	"chomp":            stdlib.ChompFunc,
 	"chunklist":        stdlib.ChunklistFunc,
 	"cidrhost":         cidrHostFunc,
 	"cidrnetmask":      cidrNetmaskFunc,
 	"cidrsubnet":       cidrSubnetFunc,
-	"coalesce":         stdlib.CoalesceFunc,
+	"coalesce":         coalesceFunc,
 	"coalescelist":     stdlib.CoalesceListFunc,
 	"compact":          stdlib.CompactFunc,
 	"concat":           stdlib.ConcatFunc,
@@ -78,7 +79,7 @@ var pureFuncs = map[string]function.Function{
 	"keys":             stdlib.KeysFunc,
 	"length":           lengthFunc,
 	"log":              stdlib.LogFunc,
-	"lookup":           stdlib.LookupFunc,
+	"lookup":           lookupFunc,
 	"lower":            stdlib.LowerFunc,
 	"matchkeys":        matchkeysFunc,
 	"max":              stdlib.MaxFunc,
@@ -127,7 +128,7 @@ var pureFuncs = map[string]function.Function{
 	"trimprefix":       stdlib.TrimPrefixFunc,
 	"trimspace":        stdlib.TrimSpaceFunc,
 	"trimsuffix":       stdlib.TrimSuffixFunc,
-	"try":              tryfunc.TryFunc,
+	"try":              tryFunc,
 	"upper":            stdlib.UpperFunc,
 	"urlencode":        strFunc(func(s string) (string, error) { return url.QueryEscape(s), nil }),
 	"uuidv5":           uuidV5Func,
@@ -152,9 +153,7 @@ var impureFuncs = map[string]cty.Type{
 // buildFuncs returns the function table of one root evaluation.
 func (ev *evaluator) buildFuncs() map[string]function.Function {
 	fs := make(map[string]function.Function, len(pureFuncs)+16)
-	for k, f := range pureFuncs {
-		fs[k] = f
-	}
+	maps.Copy(fs, pureFuncs)
 	for name, ty := range impureFuncs {
 		fs[name] = impureFunc(name, ty)
 	}
@@ -236,6 +235,159 @@ func unsupportedFunc(name string) function.Function {
 		},
 	})
 }
+
+// tryFunc and canFunc behave like Terraform's try and can, except that an
+// unknown result keeps the reasons of the unknown parts it depends on (the
+// HCL extension drops them).
+var tryFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "expressions", Type: customdecode.ExpressionClosureType},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		v, err := tryValue(args)
+		if err != nil {
+			return cty.NilType, err
+		}
+		return v.Type(), nil
+	},
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) { return tryValue(args) },
+})
+
+func tryValue(args []cty.Value) (cty.Value, error) {
+	if len(args) == 0 {
+		return cty.NilVal, errors.New("at least one argument is required")
+	}
+	var msgs []string
+	for _, arg := range args {
+		v, diags := customdecode.ExpressionClosureFromVal(arg).Value()
+		if diags.HasErrors() {
+			for _, d := range diags {
+				msgs = append(msgs, d.Summary+": "+d.Detail)
+			}
+			continue
+		}
+		if !v.IsWhollyKnown() {
+			// Which argument succeeds may change once the value is known,
+			// so the result is unknown, for the same reasons.
+			reasons := deepReasons(v)
+			if len(reasons) == 0 {
+				return cty.DynamicVal, nil
+			}
+			return unknownBecause(joinReasons(reasons)), nil
+		}
+		return v, nil
+	}
+	return cty.NilVal, errors.New("no expression succeeded: " + strings.Join(msgs, "; "))
+}
+
+var canFunc = function.New(&function.Spec{
+	Params: []function.Parameter{{Name: "expression", Type: customdecode.ExpressionClosureType}},
+	Type:   function.StaticReturnType(cty.Bool),
+	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
+		v, diags := customdecode.ExpressionClosureFromVal(args[0]).Value()
+		if diags.HasErrors() {
+			return cty.False, nil
+		}
+		if !v.IsWhollyKnown() {
+			if reasons := deepReasons(v); len(reasons) > 0 {
+				return unknownOf(cty.Bool, joinReasons(reasons)), nil
+			}
+			return cty.UnknownVal(cty.Bool), nil
+		}
+		return cty.True, nil
+	},
+})
+
+// lookupFunc is Terraform's lookup, whose default may be null.
+var lookupFunc = function.New(&function.Spec{
+	Params: []function.Parameter{
+		{Name: "inputMap", Type: cty.DynamicPseudoType, AllowMarked: true},
+		{Name: "key", Type: cty.String, AllowMarked: true},
+	},
+	VarParam: &function.Parameter{Name: "default", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true, AllowMarked: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		if len(args) > 3 {
+			return cty.NilType, errors.New("lookup() takes at most three arguments")
+		}
+		ty := args[0].Type()
+		switch {
+		case ty.IsObjectType():
+			key, _ := args[1].Unmark()
+			if !key.IsKnown() {
+				return cty.DynamicPseudoType, nil
+			}
+			if ty.HasAttribute(key.AsString()) {
+				return ty.AttributeType(key.AsString()), nil
+			}
+			if len(args) == 3 {
+				return args[2].Type(), nil
+			}
+			return cty.NilType, fmt.Errorf("the given object has no attribute %q", key.AsString())
+		case ty.IsMapType():
+			return ty.ElementType(), nil
+		case ty == cty.DynamicPseudoType:
+			return cty.DynamicPseudoType, nil
+		}
+		return cty.NilType, errors.New("lookup() requires a map as the first argument")
+	},
+	Impl: func(args []cty.Value, ty cty.Type) (cty.Value, error) {
+		var marks []cty.ValueMarks
+		m, mk := args[0].Unmark()
+		marks = append(marks, mk)
+		key, kk := args[1].Unmark()
+		marks = append(marks, kk)
+		if !m.IsKnown() || !key.IsKnown() {
+			return cty.UnknownVal(ty).WithMarks(marks...), nil
+		}
+		k := key.AsString()
+		if m.Type().IsObjectType() {
+			if m.Type().HasAttribute(k) {
+				return m.GetAttr(k).WithMarks(marks...), nil
+			}
+		} else if m.HasIndex(key).True() {
+			return m.Index(key).WithMarks(marks...), nil
+		}
+		if len(args) == 3 {
+			def, err := convert.Convert(args[2], ty)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			return def.WithMarks(marks...), nil
+		}
+		return cty.NilVal, fmt.Errorf("lookup failed to find key %q", k)
+	},
+})
+
+// coalesceFunc is Terraform's coalesce: the first argument that is neither
+// null nor an empty string.
+var coalesceFunc = function.New(&function.Spec{
+	VarParam: &function.Parameter{Name: "vals", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowDynamicType: true, AllowNull: true},
+	Type: func(args []cty.Value) (cty.Type, error) {
+		types := make([]cty.Type, len(args))
+		for i, a := range args {
+			types[i] = a.Type()
+		}
+		ty, _ := convert.UnifyUnsafe(types)
+		if ty == cty.NilType {
+			return cty.NilType, errors.New("all arguments must have the same type")
+		}
+		return ty, nil
+	},
+	Impl: func(args []cty.Value, ty cty.Type) (cty.Value, error) {
+		for _, a := range args {
+			v, err := convert.Convert(a, ty)
+			if err != nil {
+				return cty.NilVal, err
+			}
+			if !v.IsKnown() {
+				return cty.UnknownVal(ty), nil
+			}
+			if v.IsNull() || (ty == cty.String && v.AsString() == "") {
+				continue
+			}
+			return v, nil
+		}
+		return cty.NilVal, errors.New("no non-null, non-empty-string arguments")
+	},
+})
 
 var identityFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "v", Type: cty.DynamicPseudoType, AllowUnknown: true, AllowNull: true, AllowDynamicType: true, AllowMarked: true}},
@@ -405,7 +557,7 @@ var indexFunc = function.New(&function.Spec{
 	Params: []function.Parameter{{Name: "list", Type: cty.DynamicPseudoType}, {Name: "value", Type: cty.DynamicPseudoType}},
 	Type:   function.StaticReturnType(cty.Number),
 	Impl: func(args []cty.Value, _ cty.Type) (cty.Value, error) {
-		if !(args[0].Type().IsListType() || args[0].Type().IsTupleType()) {
+		if !args[0].Type().IsListType() && !args[0].Type().IsTupleType() {
 			return cty.NilVal, errors.New("argument must be a list or tuple")
 		}
 		if !args[0].IsKnown() {
@@ -703,7 +855,7 @@ func subnet(p netip.Prefix, newbits, num int64) (netip.Prefix, error) {
 	if num < 0 || (newbits < 63 && num >= int64(1)<<newbits) {
 		return netip.Prefix{}, fmt.Errorf("prefix extension of %d does not accommodate a subnet numbered %d", newbits, num)
 	}
-	shift := new(big.Int).Lsh(big.NewInt(num), uint(int64(p.Addr().BitLen())-bits))
+	shift := new(big.Int).Lsh(big.NewInt(num), uint(max(0, p.Addr().BitLen()-int(bits))))
 	a, err := addToAddr(p.Masked().Addr(), shift)
 	if err != nil {
 		return netip.Prefix{}, err

@@ -130,9 +130,9 @@ func summarize(res []loaders.Resource, diags loaders.Diagnostics) summary {
 	return s
 }
 
-// load discovers and loads the files under dirs.
-func load(t testing.TB, opts loaders.Options, dirs ...string) ([]loaders.Resource, loaders.Diagnostics) {
-	t.Helper()
+// loadDirs discovers and loads the files under dirs.
+func loadDirs(tb testing.TB, opts loaders.Options, dirs ...string) ([]loaders.Resource, loaders.Diagnostics) {
+	tb.Helper()
 	files, diags := loaders.Discover(dirs, loaders.DiscoverOptions{})
 	l := New()
 	var claimed []loaders.File

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/perimeter-iac/perimeter/policy"
@@ -264,10 +266,14 @@ func (s *scope) docList(expr hcl.Expression, single bool) []policy.Value {
 	if single {
 		return []policy.Value{s.walk(expr, true)}
 	}
-	if items, hd := hcl.ExprList(expr); !hd.HasErrors() {
+	if items, ok := listItems(expr, 0); ok {
 		var out []policy.Value
 		for _, item := range items {
-			out = append(out, parseTree(s.walk(item, true)))
+			v := s.walk(item, true)
+			if v.Kind == policy.Null || (v.Kind == policy.String && strings.TrimSpace(v.Str) == "") {
+				continue // compact() drops it; the provider ignores it
+			}
+			out = append(out, parseTree(v))
 		}
 		return out
 	}
@@ -286,6 +292,44 @@ func (s *scope) docList(expr hcl.Expression, single bool) []policy.Value {
 	default:
 		return []policy.Value{parseTree(v)}
 	}
+}
+
+// listItems returns the element expressions of a list written as a tuple,
+// possibly through compact(), concat(), tolist() or flatten().
+func listItems(expr hcl.Expression, depth int) ([]hcl.Expression, bool) {
+	if depth > 8 {
+		return nil, false
+	}
+	switch e := expr.(type) {
+	case *hclsyntax.TupleConsExpr:
+		out := make([]hcl.Expression, len(e.Exprs))
+		for i, x := range e.Exprs {
+			out[i] = x
+		}
+		return out, true
+	case *hclsyntax.ParenthesesExpr:
+		return listItems(e.Expression, depth+1)
+	case *hclsyntax.FunctionCallExpr:
+		switch e.Name {
+		case "compact", "concat", "tolist", "flatten":
+			if e.ExpandFinal {
+				return nil, false
+			}
+			var out []hcl.Expression
+			for _, a := range e.Args {
+				items, ok := listItems(a, depth+1)
+				if !ok {
+					return nil, false
+				}
+				out = append(out, items...)
+			}
+			return out, true
+		}
+	}
+	if items, hd := hcl.ExprList(expr); !hd.HasErrors() {
+		return items, true
+	}
+	return nil, false
 }
 
 // parseTree parses a document held in a string value (positions relative to
@@ -346,7 +390,7 @@ func (s *scope) buildStatement(nb nestedBlock) policy.Value {
 		st.Fields = append(st.Fields, policy.Field{Key: key, KeyRange: toRange(kr), Value: v})
 	}
 	if a, ok := c.Attributes["sid"]; ok {
-		if v := s.walk(a.Expr, false); v.Kind != policy.Null && !(v.Kind == policy.String && v.Str == "") {
+		if v := s.walk(a.Expr, false); v.Kind != policy.Null && (v.Kind != policy.String || v.Str != "") {
 			add("Sid", a.NameRange, v)
 		}
 	}
@@ -524,11 +568,19 @@ func renderJSON(v policy.Value, indent bool) string {
 	return out.String()
 }
 
+// writeJSONString writes s as a JSON string.
+func writeJSONString(b *bytes.Buffer, s string) {
+	enc, err := json.Marshal(s)
+	if err != nil { // cannot happen for a string
+		enc = []byte(`""`)
+	}
+	b.Write(enc)
+}
+
 func writeJSON(b *bytes.Buffer, v policy.Value) {
 	switch v.Kind {
 	case policy.String:
-		enc, _ := json.Marshal(v.Str)
-		b.Write(enc)
+		writeJSONString(b, v.Str)
 	case policy.Number, policy.Bool:
 		b.WriteString(v.Str)
 	case policy.List:
@@ -546,8 +598,7 @@ func writeJSON(b *bytes.Buffer, v policy.Value) {
 			if i > 0 {
 				b.WriteByte(',')
 			}
-			enc, _ := json.Marshal(f.Key)
-			b.Write(enc)
+			writeJSONString(b, f.Key)
 			b.WriteByte(':')
 			writeJSON(b, f.Value)
 		}

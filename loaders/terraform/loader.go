@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -51,11 +53,26 @@ type loadState struct {
 	// downloaded maps module keys of .terraform/modules/modules.json to
 	// directories, per root directory (modules.go).
 	downloads map[string]map[string]string
-	dlMu      sync.Mutex
+	// disk holds modules read from disk (downloaded modules, local
+	// modules outside the scanned paths) and extra their files; both are
+	// guarded by dlMu.
+	disk  map[string]*module
+	extra map[string]*srcFile
+	dlMu  sync.Mutex
+	// instances and memoHits count module instances evaluated and module
+	// instances that reused an earlier evaluation.
+	instances atomic.Int64
+	memoHits  atomic.Int64
 }
 
 // Load implements loaders.Loader.
 func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics) {
+	res, diags, _ := load(ctx, files, opts)
+	return res, diags
+}
+
+// load is Load, also returning the load state for tests to inspect.
+func load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics, *loadState) {
 	ls := newLoadState(opts)
 	var diags loaders.Diagnostics
 
@@ -88,8 +105,7 @@ func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Optio
 	}
 	ls.setAllowed(files)
 
-	roots, rdiags := ls.roots(dirs)
-	diags = append(diags, rdiags...)
+	roots := ls.roots(dirs)
 	res, ediags := ls.evalRoots(ctx, roots)
 	diags = append(diags, ediags...)
 
@@ -103,7 +119,7 @@ func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Optio
 	res = dedupeResources(res)
 	diags = dedupeDiags(diags)
 	diags.Sort()
-	return res, diags
+	return res, diags, ls
 }
 
 func newLoadState(opts loaders.Options) *loadState {
@@ -116,6 +132,8 @@ func newLoadState(opts loaders.Options) *loadState {
 		files:     map[string]*srcFile{},
 		modules:   map[string]*module{},
 		downloads: map[string]map[string]string{},
+		disk:      map[string]*module{},
+		extra:     map[string]*srcFile{},
 	}
 	ls.cache.data = map[string]cachedFile{}
 	ls.cache.templates = map[string]cachedTemplate{}
@@ -129,9 +147,7 @@ func parseAll(ctx context.Context, files []loaders.File) ([]*srcFile, loaders.Di
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), len(files))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range work {
 				p := filepath.ToSlash(files[i].Path)
 				if classify(p) == kindOther {
@@ -139,7 +155,7 @@ func parseAll(ctx context.Context, files []loaders.File) ([]*srcFile, loaders.Di
 				}
 				out[i], fdiags[i] = parseFile(p, files[i].Data)
 			}
-		}()
+		})
 	}
 	for i := range files {
 		if ctx.Err() != nil {
@@ -214,8 +230,8 @@ func (ls *loadState) setAllowed(files []loaders.File) {
 		if err != nil {
 			continue
 		}
-		if real, err := filepath.EvalSymlinks(abs); err == nil {
-			abs = real
+		if resolved, err := filepath.EvalSymlinks(abs); err == nil {
+			abs = resolved
 		}
 		if st, err := os.Stat(abs); err == nil && !st.IsDir() {
 			abs = filepath.Dir(abs)
@@ -231,13 +247,11 @@ func (ls *loadState) evalRoots(ctx context.Context, roots []*module) ([]loaders.
 	work := make(chan int)
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), len(roots))) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := range work {
 				results[i], rdiags[i] = ls.evalRoot(ctx, roots[i])
 			}
-		}()
+		})
 	}
 	for i := range roots {
 		if ctx.Err() != nil {
@@ -281,6 +295,7 @@ func (ev *evaluator) newInst(m *module, addr string, chain []loaders.ModuleCall,
 	return &modInst{
 		ev: ev, mod: m, addr: addr, chain: chain, parent: parent,
 		vars:       map[string]cty.Value{},
+		varThunks:  map[string]func() cty.Value{},
 		varOrigin:  map[string]origin{},
 		cells:      map[string]*cell{},
 		docs:       map[string]*docResult{},
@@ -306,9 +321,7 @@ func (m *modInst) run(ctx context.Context) {
 // given).
 func (m *modInst) setRegions(call *moduleCall) {
 	if m.parent != nil {
-		for k, v := range m.parent.regions {
-			m.regions[k] = v
-		}
+		maps.Copy(m.regions, m.parent.regions)
 		if call != nil {
 			for child, parentName := range call.providers {
 				if r, ok := m.parent.regions[parentName]; ok {
@@ -339,79 +352,87 @@ func (m *modInst) setRegions(call *moduleCall) {
 // --var-file files and --var flags (Terraform gives -var and -var-file
 // their command-line order; Options keeps them apart, so flags win).
 func (ev *evaluator) rootVars(m *modInst) {
-	type setting struct {
-		val cty.Value
-		org origin
-		rng hcl.Range
-	}
-	set := map[string]setting{}
+	set := map[string]varSetting{}
 	for name, v := range m.mod.variables {
 		if v.def != nil {
 			val, hd := v.def.Value(nil)
 			ev.addHCL(hd)
-			set[name] = setting{val: val, org: origin{expr: v.def}, rng: v.def.Range()}
+			set[name] = varSetting{val: val, org: origin{expr: v.def}, rng: v.def.Range()}
 		}
-	}
-	raw := func(v *variable, s string, r hcl.Range) cty.Value {
-		if v.typed && !v.typ.IsPrimitiveType() {
-			expr, hd := hclsyntax.ParseExpression([]byte(s), r.Filename, hcl.InitialPos)
-			if hd.HasErrors() {
-				ev.diags.Errorf(toRange(r), "invalid value for var.%s: %s", v.name, hd.Error())
-				return unknownBecause(fmt.Sprintf("var.%s: the given value is not a valid expression", v.name))
-			}
-			val, hd := expr.Value(nil)
-			if hd.HasErrors() {
-				ev.diags.Errorf(toRange(r), "invalid value for var.%s: %s", v.name, hd.Error())
-				return unknownBecause(fmt.Sprintf("var.%s: the given value is not a valid expression", v.name))
-			}
-			return val
-		}
-		return cty.StringVal(s)
 	}
 	for _, k := range sortedKeys(ev.ls.opts.EnvVars) {
 		name := strings.TrimPrefix(k, "TF_VAR_")
 		if v, ok := m.mod.variables[name]; ok {
 			r := hcl.Range{Filename: "TF_VAR_" + name}
-			set[name] = setting{val: raw(v, ev.ls.opts.EnvVars[k], r), rng: r}
+			set[name] = varSetting{val: ev.rawVar(v, ev.ls.opts.EnvVars[k], r), rng: r}
 		}
 	}
 	files := slices.Clone(m.mod.autoVars)
 	files = append(files, ev.ls.varFiles...)
 	for _, f := range files {
-		if f == nil || f.file == nil {
-			continue
-		}
-		attrs, hd := f.file.Body.JustAttributes()
-		ev.addHCL(hd)
-		for _, name := range sortedKeys(attrs) {
-			a := attrs[name]
-			if _, ok := m.mod.variables[name]; !ok {
-				continue
-			}
-			val, hd := a.Expr.Value(nil)
-			if hd.HasErrors() {
-				ev.addHCL(hd)
-				val = unknownBecause(fmt.Sprintf("var.%s: the value in %s cannot be evaluated", name, f.path))
-			}
-			set[name] = setting{val: val, org: origin{expr: a.Expr}, rng: a.Expr.Range()}
-		}
+		ev.applyVarFile(m, f, set)
 	}
 	for _, fv := range ev.ls.opts.Vars {
 		if v, ok := m.mod.variables[fv.Name]; ok {
 			r := hcl.Range{Filename: "--var " + fv.Name}
-			set[fv.Name] = setting{val: raw(v, fv.Value, r), rng: r}
+			set[fv.Name] = varSetting{val: ev.rawVar(v, fv.Value, r), rng: r}
 		}
 	}
 	for name, v := range m.mod.variables {
 		s, ok := set[name]
 		if !ok {
-			m.vars[name] = unknownBecause(fmt.Sprintf("var.%s has no value", name))
+			m.vars[name] = unknownBecause("var." + name + " has no value")
 			continue
 		}
 		m.vars[name] = ev.finalizeVar(v, s.val, s.rng)
 		if s.org.expr != nil {
 			m.varOrigin[name] = s.org
 		}
+	}
+}
+
+// varSetting is one source's value for a root variable.
+type varSetting struct {
+	val cty.Value
+	org origin
+	rng hcl.Range
+}
+
+// rawVar reads a --var or TF_VAR_ value: a literal string for a variable
+// of primitive or unspecified type, an HCL expression otherwise.
+func (ev *evaluator) rawVar(v *variable, s string, r hcl.Range) cty.Value {
+	if !v.typed || v.typ.IsPrimitiveType() {
+		return cty.StringVal(s)
+	}
+	expr, hd := hclsyntax.ParseExpression([]byte(s), r.Filename, hcl.InitialPos)
+	if !hd.HasErrors() {
+		var val cty.Value
+		if val, hd = expr.Value(nil); !hd.HasErrors() {
+			return val
+		}
+	}
+	ev.diags.Errorf(toRange(r), "invalid value for var.%s: %s", v.name, hd.Error())
+	return unknownBecause("var." + v.name + ": the given value is not a valid expression")
+}
+
+// applyVarFile sets root variables from a variables file.
+func (ev *evaluator) applyVarFile(m *modInst, f *srcFile, set map[string]varSetting) {
+	if f == nil || f.file == nil {
+		return
+	}
+	attrs, hd := f.file.Body.JustAttributes()
+	ev.addHCL(hd)
+	for _, name := range sortedKeys(attrs) {
+		a := attrs[name]
+		if _, ok := m.mod.variables[name]; !ok {
+			continue
+		}
+		val, hd := a.Expr.Value(nil)
+		if hd.HasErrors() {
+			ev.addHCL(hd)
+			val = unknownBecause(fmt.Sprintf("var.%s: the value in %s cannot be evaluated", name, f.path))
+		}
+		set[name] = varSetting{val: val, org: origin{expr: a.Expr}, rng: a.Expr.Range()}
 	}
 }
 
@@ -442,7 +463,15 @@ func dedupeResources(res []loaders.Resource) []loaders.Resource {
 	seen := map[string]bool{}
 	out := res[:0]
 	for _, r := range res {
-		key := r.Address + "\x00" + r.Range.String()
+		// The same module called from two root modules yields resources with
+		// equal addresses and ranges: they are different resources (two
+		// states), told apart by the module chain.
+		var b strings.Builder
+		b.WriteString(r.Address + "\x00" + r.Range.String())
+		for _, c := range r.ModuleChain {
+			b.WriteString("\x00" + c.Range.String())
+		}
+		key := b.String()
 		if seen[key] {
 			continue
 		}

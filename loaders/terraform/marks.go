@@ -24,11 +24,17 @@ type placeholderMark struct{}
 
 // unknownBecause is an unknown value of any type that explains itself.
 func unknownBecause(reason string) cty.Value {
+	if reason == "" {
+		return cty.DynamicVal
+	}
 	return cty.DynamicVal.Mark(reasonMark{reason})
 }
 
 // unknownOf is an unknown value of type ty that explains itself.
 func unknownOf(ty cty.Type, reason string) cty.Value {
+	if reason == "" {
+		return cty.UnknownVal(ty)
+	}
 	return cty.UnknownVal(ty).Mark(reasonMark{reason})
 }
 
@@ -46,7 +52,17 @@ func reasonsOf(marks cty.ValueMarks) []string {
 
 // joinReasons renders up to three reasons; more are counted.
 func joinReasons(rs []string) string {
-	rs = slices.Compact(rs)
+	var uniq []string
+	seen := map[string]bool{}
+	for _, r := range rs {
+		for part := range strings.SplitSeq(r, "; ") {
+			if part != "" && !seen[part] {
+				seen[part] = true
+				uniq = append(uniq, part)
+			}
+		}
+	}
+	rs = uniq
 	if len(rs) > 3 {
 		extra := len(rs) - 3
 		rs = append(rs[:3:3], "and "+strconv.Itoa(extra)+" more")

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -31,7 +32,7 @@ import (
 const maxWalkDepth = 64
 
 // unknownToken marks an unknown interpolation inside rendered JSON text.
-const unknownToken = "__perimeter_unknown_"
+const unknownToken = "__perimeter_unknown_" //nolint:gosec // a marker, not a credential
 
 // walk builds the value of expr. doc says the value stands where a policy
 // document is expected, so a string there is JSON text and is parsed (with
@@ -175,46 +176,21 @@ func (s *scope) walkCall(e *hclsyntax.FunctionCallExpr, doc bool, depth int) (po
 			return s.walkDepth(e.Args[0], doc, depth+1), true
 		}
 	case "try":
-		for _, arg := range e.Args {
-			if _, hd := s.evalDiags(arg); !hd.HasErrors() {
-				return s.walkDepth(arg, doc, depth+1), true
-			}
-		}
+		return s.walkTry(e, doc, depth)
 	case "concat":
-		out := policy.Value{Kind: policy.List, Range: toRange(e.Range())}
-		for _, arg := range e.Args {
-			v := s.walkDepth(arg, false, depth+1)
-			if v.Kind != policy.List {
-				return policy.Value{}, false
-			}
-			out.Items = append(out.Items, v.Items...)
-		}
-		return out, true
+		return s.walkConcat(e, depth)
 	case "merge":
-		out := policy.Value{Kind: policy.Object, Range: toRange(e.Range())}
-		for _, arg := range e.Args {
-			v := s.walkDepth(arg, false, depth+1)
-			switch v.Kind {
-			case policy.Null:
-				continue
-			case policy.Object:
-			default:
-				return policy.Value{}, false
-			}
-			for _, f := range v.Fields {
-				replaced := false
-				for i := range out.Fields {
-					if out.Fields[i].Key == f.Key {
-						out.Fields[i] = f
-						replaced = true
-					}
-				}
-				if !replaced {
-					out.Fields = append(out.Fields, f)
-				}
+		return s.walkMerge(e, depth)
+	case "replace":
+		if doc && len(e.Args) == 3 {
+			return s.walkReplace(e, depth)
+		}
+	case "trimspace", "chomp":
+		if doc && len(e.Args) == 1 {
+			if v := s.walkDepth(e.Args[0], true, depth+1); v.Kind == policy.Object || v.Kind == policy.Unknown {
+				return v, true
 			}
 		}
-		return out, true
 	case "file":
 		if doc && len(e.Args) == 1 {
 			return s.walkFile(e)
@@ -225,6 +201,131 @@ func (s *scope) walkCall(e *hclsyntax.FunctionCallExpr, doc bool, depth int) (po
 		}
 	}
 	return policy.Value{}, false
+}
+
+// walkTry walks the first argument of try() that evaluates without error.
+func (s *scope) walkTry(e *hclsyntax.FunctionCallExpr, doc bool, depth int) (policy.Value, bool) {
+	for _, arg := range e.Args {
+		if _, hd := s.evalDiags(arg); !hd.HasErrors() {
+			return s.walkDepth(arg, doc, depth+1), true
+		}
+	}
+	return policy.Value{}, false
+}
+
+// walkConcat joins the walked lists of concat().
+func (s *scope) walkConcat(e *hclsyntax.FunctionCallExpr, depth int) (policy.Value, bool) {
+	out := policy.Value{Kind: policy.List, Range: toRange(e.Range())}
+	for _, arg := range e.Args {
+		v := s.walkDepth(arg, false, depth+1)
+		if v.Kind != policy.List {
+			return policy.Value{}, false
+		}
+		out.Items = append(out.Items, v.Items...)
+	}
+	return out, true
+}
+
+// walkMerge merges the walked objects of merge(), later keys winning.
+func (s *scope) walkMerge(e *hclsyntax.FunctionCallExpr, depth int) (policy.Value, bool) {
+	out := policy.Value{Kind: policy.Object, Range: toRange(e.Range())}
+	for _, arg := range e.Args {
+		v := s.walkDepth(arg, false, depth+1)
+		switch v.Kind {
+		case policy.Null:
+			continue
+		case policy.Object:
+		default:
+			return policy.Value{}, false
+		}
+		for _, f := range v.Fields {
+			out.Fields = setField(out.Fields, f)
+		}
+	}
+	return out, true
+}
+
+// setField replaces the field with f's key, or appends f.
+func setField(fields []policy.Field, f policy.Field) []policy.Field {
+	for i := range fields {
+		if fields[i].Key == f.Key {
+			fields[i] = f
+			return fields
+		}
+	}
+	return append(fields, f)
+}
+
+// walkReplace applies replace(policy, "_PLACEHOLDER_", value) to the
+// strings of a policy tree, as the text replacement would, when the
+// substring cannot span JSON syntax: positions and the known parts of the
+// policy survive (terraform-aws-modules/s3-bucket writes its policies so).
+func (s *scope) walkReplace(e *hclsyntax.FunctionCallExpr, depth int) (policy.Value, bool) {
+	sub, _ := s.eval(e.Args[1]).UnmarkDeep()
+	if !sub.IsKnown() || sub.IsNull() || sub.Type() != cty.String {
+		return policy.Value{}, false
+	}
+	old := sub.AsString()
+	if old == "" || strings.ContainsAny(old, "\"{}[]:,\\") || (len(old) > 1 && old[0] == '/' && old[len(old)-1] == '/') {
+		return policy.Value{}, false
+	}
+	base := s.walkDepth(e.Args[0], true, depth+1)
+	switch base.Kind {
+	case policy.Object, policy.List:
+	case policy.Unknown:
+		return base, true
+	default:
+		return policy.Value{}, false
+	}
+	rep := s.eval(e.Args[2])
+	ur, marks := rep.UnmarkDeep()
+	var repl string
+	reason := ""
+	switch {
+	case !ur.IsKnown():
+		reason = joinReasons(reasonsOf(marks))
+		if reason == "" {
+			reason = s.fallbackReason(e.Args[2])
+		}
+	case ur.IsNull() || ur.Type() != cty.String:
+		return policy.Value{}, false
+	default:
+		repl = ur.AsString()
+	}
+	return replaceLeaves(base, old, repl, reason), true
+}
+
+func replaceLeaves(v policy.Value, old, repl, reason string) policy.Value {
+	switch v.Kind {
+	case policy.String:
+		if strings.Contains(v.Str, old) {
+			if reason != "" {
+				return policy.UnknownValue(reason, v.Range)
+			}
+			v.Str = strings.ReplaceAll(v.Str, old, repl)
+		}
+	case policy.List:
+		items := make([]policy.Value, len(v.Items))
+		for i, it := range v.Items {
+			items[i] = replaceLeaves(it, old, repl, reason)
+		}
+		v.Items = items
+	case policy.Object:
+		fields := make([]policy.Field, len(v.Fields))
+		for i, f := range v.Fields {
+			if strings.Contains(f.Key, old) {
+				if reason != "" {
+					return policy.UnknownValue(reason, v.Range)
+				}
+				f.Key = strings.ReplaceAll(f.Key, old, repl)
+			}
+			f.Value = replaceLeaves(f.Value, old, repl, reason)
+			fields[i] = f
+		}
+		v.Fields = fields
+	case policy.Null, policy.Number, policy.Bool, policy.Unknown:
+	}
+	return v
 }
 
 // walkFile parses the JSON file file() reads, with ranges into that file.
@@ -264,7 +365,7 @@ func (s *scope) walkTemplateFile(e *hclsyntax.FunctionCallExpr, depth int) (poli
 	}
 	vars := s.eval(e.Args[1])
 	uv, _ := vars.Unmark()
-	if !uv.IsKnown() || uv.IsNull() || !(uv.Type().IsObjectType() || uv.Type().IsMapType()) {
+	if !uv.IsKnown() || uv.IsNull() || (!uv.Type().IsObjectType() && !uv.Type().IsMapType()) {
 		return policy.Value{}, false
 	}
 	ts := &scope{inst: s.inst, template: true, iter: map[string]cty.Value{}}
@@ -406,9 +507,9 @@ func navigate(v policy.Value, steps hcl.Traversal) (policy.Value, bool) {
 }
 
 func fieldExact(v policy.Value, key string) (policy.Field, bool) {
-	for i := len(v.Fields) - 1; i >= 0; i-- {
-		if v.Fields[i].Key == key {
-			return v.Fields[i], true
+	for _, v0 := range slices.Backward(v.Fields) {
+		if v0.Key == key {
+			return v0, true
 		}
 	}
 	return policy.Field{}, false
@@ -544,8 +645,10 @@ func (s *scope) fallbackReason(expr hcl.Expression) string {
 			if _, ok := s.iter[t.RootName()]; ok {
 				continue
 			}
-			v := s.eval(&hclsyntax.ScopeTraversalExpr{Traversal: t, SrcRange: t.SourceRange()})
-			if v.IsWhollyKnown() {
+			// Evaluated out of its context (a branch not taken, say), a
+			// reference may fail: that one is not the cause.
+			v, hd := s.evalDiags(&hclsyntax.ScopeTraversalExpr{Traversal: t, SrcRange: t.SourceRange()})
+			if hd.HasErrors() || v.IsWhollyKnown() {
 				continue
 			}
 			rs := deepReasons(v)
@@ -555,7 +658,10 @@ func (s *scope) fallbackReason(expr hcl.Expression) string {
 			reasons = append(reasons, rs...)
 		}
 	}
-	if len(reasons) == 0 {
+	if joined := joinReasons(reasons); joined != "" {
+		return joined
+	}
+	{
 		text := ""
 		if expr != nil {
 			text = s.inst.ev.exprText(expr.Range())
@@ -565,8 +671,6 @@ func (s *scope) fallbackReason(expr hcl.Expression) string {
 		}
 		return text + " cannot be evaluated offline"
 	}
-	sort.Strings(reasons)
-	return joinReasons(reasons)
 }
 
 // segment maps a stretch of rendered template text to its source.
@@ -585,102 +689,118 @@ func (s *scope) walkTemplate(parts []hclsyntax.Expression, whole hcl.Range, dept
 	if depth > maxWalkDepth {
 		return policy.Value{}, false
 	}
-	var (
-		b        strings.Builder
-		segs     []segment
-		reasons  []string
-		inString bool
-		escaped  bool
-		first    hcl.Pos
-	)
-	track := func(text string) {
-		for i := 0; i < len(text); i++ {
-			c := text[i]
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\' && inString:
-				escaped = true
-			case c == '"':
-				inString = !inString
-			}
+	r := s.renderTemplate(parts)
+	file := whole.Filename
+	first := r.first
+	if first.Line == 0 {
+		first = whole.Start
+	}
+	trimmed := strings.TrimSpace(r.text)
+	if trimmed == "" || (trimmed[0] != '{' && trimmed[0] != '[') {
+		if len(r.reasons) > 0 {
+			return policy.UnknownValue(joinReasons(r.reasons), toRange(whole)), true
+		}
+		return policy.Value{}, false
+	}
+	v, err := policy.ParseJSON([]byte(r.text), policy.JSONOptions{File: file})
+	if err != nil {
+		if len(r.reasons) > 0 {
+			return policy.UnknownValue(joinReasons(r.reasons), toRange(whole)), true
+		}
+		// Not JSON: policy.Parse reports the error, relative to the first
+		// line of the text.
+		return policy.StringValue(r.text, policyRange(file, first.Line, first.Column)), true
+	}
+	mp := s.inst.ev.newPosMapper(r.text, r.segs, file)
+	v = mp.remap(v)
+	if len(r.reasons) > 0 {
+		v = replaceTokens(v, r.reasons)
+	}
+	return v, true
+}
+
+// rendered is a template rendered for JSON parsing.
+type rendered struct {
+	text    string
+	segs    []segment
+	reasons []string // reasons[i] explains unknown token i
+	first   hcl.Pos
+}
+
+// jsonState tracks whether rendered text is inside a JSON string.
+type jsonState struct{ inString, escaped bool }
+
+func (st *jsonState) track(text string) {
+	for i := range len(text) {
+		c := text[i]
+		switch {
+		case st.escaped:
+			st.escaped = false
+		case c == '\\' && st.inString:
+			st.escaped = true
+		case c == '"':
+			st.inString = !st.inString
 		}
 	}
+}
+
+// renderTemplate renders the parts of a template; an unknown
+// interpolation becomes a token (quoted when it stands outside a JSON
+// string) whose reason is recorded.
+func (s *scope) renderTemplate(parts []hclsyntax.Expression) rendered {
+	var (
+		b  strings.Builder
+		r  rendered
+		st jsonState
+	)
 	for i, p := range parts {
 		if lit, ok := p.(*hclsyntax.LiteralValueExpr); ok && lit.Val.Type() == cty.String && lit.Val.IsKnown() && !lit.Val.IsNull() {
 			if i == 0 {
-				first = lit.SrcRange.Start
+				r.first = lit.SrcRange.Start
 			}
-			segs = append(segs, segment{out: b.Len(), src: lit.SrcRange.Start, lit: true, rng: lit.SrcRange})
-			text := lit.Val.AsString()
-			b.WriteString(text)
-			track(text)
+			r.segs = append(r.segs, segment{out: b.Len(), src: lit.SrcRange.Start, lit: true, rng: lit.SrcRange})
+			b.WriteString(lit.Val.AsString())
+			st.track(lit.Val.AsString())
 			continue
 		}
 		if i == 0 {
-			first = p.Range().Start
+			r.first = p.Range().Start
 		}
-		segs = append(segs, segment{out: b.Len(), src: p.Range().Start, rng: p.Range()})
-		v := s.eval(p)
-		uv, marks := v.UnmarkDeep()
-		var text string
-		known := uv.IsWhollyKnown() && !uv.IsNull()
-		if known {
-			sv, err := convert.Convert(uv, cty.String)
-			if err != nil {
-				known = false
-				reasons = append(reasons, fmt.Sprintf("%s is not a string", s.inst.ev.exprText(p.Range())))
-			} else {
-				text = sv.AsString()
-			}
-		} else {
-			rs := reasonsOf(marks)
-			if len(rs) == 0 {
-				rs = []string{s.fallbackReason(p)}
-			}
-			if uv.IsKnown() && uv.IsNull() {
-				rs = []string{s.inst.ev.exprText(p.Range()) + " is null"}
-			}
-			reasons = append(reasons, joinReasons(rs))
-		}
-		if !known {
-			text = fmt.Sprintf("%s%d__", unknownToken, len(reasons)-1)
-			if !inString {
+		r.segs = append(r.segs, segment{out: b.Len(), src: p.Range().Start, rng: p.Range()})
+		text, reason := s.interpolate(p)
+		if reason != "" {
+			r.reasons = append(r.reasons, reason)
+			text = fmt.Sprintf("%s%d__", unknownToken, len(r.reasons)-1)
+			if !st.inString {
 				text = `"` + text + `"`
 			}
 			b.WriteString(text)
 			continue
 		}
 		b.WriteString(text)
-		track(text)
+		st.track(text)
 	}
-	rendered := b.String()
-	file := whole.Filename
-	if first.Line == 0 {
-		first = whole.Start
-	}
-	trimmed := strings.TrimSpace(rendered)
-	if trimmed == "" || (trimmed[0] != '{' && trimmed[0] != '[') {
-		if len(reasons) > 0 {
-			return policy.UnknownValue(joinReasons(reasons), toRange(whole)), true
+	r.text = b.String()
+	return r
+}
+
+// interpolate evaluates one interpolation: its text, or why it is unknown.
+func (s *scope) interpolate(p hclsyntax.Expression) (text, reason string) {
+	uv, marks := s.eval(p).UnmarkDeep()
+	if uv.IsWhollyKnown() && !uv.IsNull() {
+		sv, err := convert.Convert(uv, cty.String)
+		if err != nil {
+			return "", s.inst.ev.exprText(p.Range()) + " is not a string"
 		}
-		return policy.Value{}, false
+		return sv.AsString(), ""
 	}
-	v, err := policy.ParseJSON([]byte(rendered), policy.JSONOptions{File: file})
-	if err != nil {
-		if len(reasons) > 0 {
-			return policy.UnknownValue(joinReasons(reasons), toRange(whole)), true
-		}
-		// Not JSON: policy.Parse reports the error, relative to the first
-		// line of the text.
-		return policy.StringValue(rendered, policyRange(file, first.Line, first.Column)), true
+	if uv.IsKnown() && uv.IsNull() {
+		return "", s.inst.ev.exprText(p.Range()) + " is null"
 	}
-	mp := s.inst.ev.newPosMapper(rendered, segs, file)
-	v = mp.remap(v)
-	if len(reasons) > 0 {
-		v = replaceTokens(v, reasons)
+	if rs := reasonsOf(marks); len(rs) > 0 {
+		return "", joinReasons(rs)
 	}
-	return v, true
+	return "", s.fallbackReason(p)
 }
 
 // replaceTokens turns strings holding unknown tokens into unknown values.
@@ -743,7 +863,7 @@ type posMapper struct {
 
 func (ev *evaluator) newPosMapper(text string, segs []segment, file string) *posMapper {
 	mp := &posMapper{text: text, segs: segs, file: file, lineStarts: []int{0}}
-	for i := 0; i < len(text); i++ {
+	for i := range len(text) {
 		if text[i] == '\n' {
 			mp.lineStarts = append(mp.lineStarts, i+1)
 		}
@@ -794,10 +914,7 @@ func (mp *posMapper) srcLine(line int) string {
 
 func (mp *posMapper) pos(p policy.Pos) policy.Pos {
 	off := mp.offset(p)
-	i := sort.Search(len(mp.segs), func(i int) bool { return mp.segs[i].out > off }) - 1
-	if i < 0 {
-		i = 0
-	}
+	i := max(sort.Search(len(mp.segs), func(i int) bool { return mp.segs[i].out > off })-1, 0)
 	if len(mp.segs) == 0 {
 		return p
 	}

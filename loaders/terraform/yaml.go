@@ -74,54 +74,59 @@ func yamlNode(n *yaml.Node, depth int, budget *int) (cty.Value, error) {
 		}
 		return cty.TupleVal(vals), nil
 	case yaml.MappingNode:
-		attrs := map[string]cty.Value{}
-		for i := 0; i+1 < len(n.Content); i += 2 {
-			k, v := n.Content[i], n.Content[i+1]
-			if k.Tag == "!!merge" {
-				merged, err := yamlNode(v, depth+1, budget)
-				if err != nil {
-					return cty.NilVal, err
-				}
-				if merged.Type().IsObjectType() {
-					for name, mv := range merged.AsValueMap() {
-						if _, exists := attrs[name]; !exists {
-							attrs[name] = mv
-						}
-					}
-				}
-				continue
-			}
-			val, err := yamlNode(v, depth+1, budget)
-			if err != nil {
-				return cty.NilVal, err
-			}
-			attrs[k.Value] = val
-		}
-		if len(attrs) == 0 {
-			return cty.EmptyObjectVal, nil
-		}
-		return cty.ObjectVal(attrs), nil
+		return yamlMapping(n, depth, budget)
 	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return cty.NullVal(cty.DynamicPseudoType), nil
-		case "!!bool":
-			var b bool
-			if err := n.Decode(&b); err != nil {
-				return cty.NilVal, err
-			}
-			return cty.BoolVal(b), nil
-		case "!!int", "!!float":
-			f, _, err := big.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 0, 512, big.ToNearestEven)
-			if err != nil {
-				return cty.StringVal(n.Value), nil //nolint:nilerr // .inf, .nan and the like stay strings
-			}
-			return cty.NumberVal(f), nil
-		default:
-			return cty.StringVal(n.Value), nil
-		}
+		return yamlScalar(n)
 	}
 	return cty.NullVal(cty.DynamicPseudoType), nil
+}
+
+func yamlMapping(n *yaml.Node, depth int, budget *int) (cty.Value, error) {
+	attrs := map[string]cty.Value{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		val, err := yamlNode(v, depth+1, budget)
+		if err != nil {
+			return cty.NilVal, err
+		}
+		if k.Tag != "!!merge" {
+			attrs[k.Value] = val
+			continue
+		}
+		// A merge key (<<: *anchor) adds the keys not already set.
+		if val.Type().IsObjectType() {
+			for name, mv := range val.AsValueMap() {
+				if _, exists := attrs[name]; !exists {
+					attrs[name] = mv
+				}
+			}
+		}
+	}
+	if len(attrs) == 0 {
+		return cty.EmptyObjectVal, nil
+	}
+	return cty.ObjectVal(attrs), nil
+}
+
+func yamlScalar(n *yaml.Node) (cty.Value, error) {
+	switch n.ShortTag() {
+	case "!!null":
+		return cty.NullVal(cty.DynamicPseudoType), nil
+	case "!!bool":
+		var b bool
+		if err := n.Decode(&b); err != nil {
+			return cty.NilVal, err
+		}
+		return cty.BoolVal(b), nil
+	case "!!int", "!!float":
+		f, _, err := big.ParseFloat(strings.ReplaceAll(n.Value, "_", ""), 0, 512, big.ToNearestEven)
+		if err != nil {
+			return cty.StringVal(n.Value), nil //nolint:nilerr // .inf, .nan and the like stay strings
+		}
+		return cty.NumberVal(f), nil
+	default:
+		return cty.StringVal(n.Value), nil
+	}
 }
 
 var yamlEncodeFunc = function.New(&function.Spec{

@@ -105,3 +105,21 @@ data "aws_iam_policy_document" "trust" {
 resource "aws_iam_role" "trust" {
   assume_role_policy = data.aws_iam_policy_document.trust.minified_json
 }
+
+data "aws_iam_session_context" "me" {
+  arn = data.aws_caller_identity.me.arn
+}
+
+data "aws_service_principal" "ec2" {
+  service_name = "ec2"
+}
+
+resource "aws_iam_role" "session" {
+  assume_role_policy = jsonencode({
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { AWS = data.aws_iam_session_context.me.issuer_arn, Service = data.aws_service_principal.ec2.name }
+    }]
+  })
+}
