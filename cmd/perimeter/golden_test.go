@@ -24,6 +24,10 @@ var goldenCases = []struct {
 	{"examples.json", []string{"scan", "--account", "111122223333", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
 	{"examples-undeclared.txt", []string{"scan", "--no-config", "testdata/examples"}, exitFindings},
 	{"examples-org.json", []string{"scan", "--account", "111122223333", "--account", "444455556666", "--org-id", "o-abcdefghij", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
+	// The messages of the fixture-driven cases (TestCases checks which
+	// findings they give).
+	{"cases-cloudformation.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/cases/cloudformation"}, exitFindings},
+	{"cases-cloudformation-org.txt", []string{"scan", "--account", "111122223333", "--org-id", "o-abcdefghij", "--no-config", "testdata/cases/cloudformation-org"}, exitFindings},
 }
 
 func TestGolden(t *testing.T) {
