@@ -147,8 +147,10 @@ func (m *modInst) moduleACL(addr string, get func(string) (tftypes.Arg, bool)) [
 		case !ok:
 			m.ev.diags.Warnf(a.Range, "acl %q of %s is not a canned ACL S3 knows; AWS would reject it", a.Value.Str, addr)
 		case len(grants) > 0:
-			docs = append(docs, loaders.Document{Attribute: "acl", Synthetic: true, Range: a.Range,
-				Policy: loaders.ACLDocument(grants, nil, ls.account, ls.partition, a.Range)})
+			docs = append(docs, loaders.Document{
+				Attribute: "acl", Synthetic: true, Range: a.Range,
+				Policy: loaders.ACLDocument(grants, nil, ls.account, ls.partition, a.Range),
+			})
 		}
 	}
 	a, ok := get("grant")
@@ -190,8 +192,10 @@ func (m *modInst) moduleACL(addr string, get func(string) (tftypes.Arg, bool)) [
 		grants = append(grants, loaders.ACLGrant{Type: t, Grantee: grantee, Permission: perm, Range: g.Range})
 	}
 	if len(grants) > 0 {
-		docs = append(docs, loaders.Document{Attribute: "grant", Synthetic: true, Range: a.Range,
-			Policy: loaders.ACLDocument(grants, owners, ls.account, ls.partition, a.Range)})
+		docs = append(docs, loaders.Document{
+			Attribute: "grant", Synthetic: true, Range: a.Range,
+			Policy: loaders.ACLDocument(grants, owners, ls.account, ls.partition, a.Range),
+		})
 	}
 	return docs
 }
@@ -211,8 +215,10 @@ func asUnknown(v policy.Value, what string) policy.Value {
 // unknown.
 func (m *modInst) moduleS3Facts(addr string, mc *moduleCall, get func(string) (tftypes.Arg, bool)) {
 	ev := m.ev
-	pab := tftypes.Fact{Type: "aws_s3_bucket_public_access_block", Address: addr, Target: addr,
-		Range: toRange(mc.rng), Decl: toRange(mc.decl), Args: map[string]tftypes.Arg{}}
+	pab := tftypes.Fact{
+		Type: "aws_s3_bucket_public_access_block", Address: addr, Target: addr,
+		Range: toRange(mc.rng), Decl: toRange(mc.decl), Args: map[string]tftypes.Arg{},
+	}
 	for _, name := range []string{
 		loaders.PublicAccessBlockBlockACLs, loaders.PublicAccessBlockIgnoreACLs,
 		loaders.PublicAccessBlockBlockPolicy, loaders.PublicAccessBlockRestrictBuckets,
@@ -236,7 +242,9 @@ func (m *modInst) moduleS3Facts(addr string, mc *moduleCall, get func(string) (t
 		own.Value = policy.UnknownValue(st.Reason, ctl.Range)
 	}
 	rule := policy.Value{Kind: policy.Object, Range: own.Range, Fields: []policy.Field{{Key: "object_ownership", KeyRange: own.Range, Value: own.Value}}}
-	ev.facts = append(ev.facts, tftypes.Fact{Type: "aws_s3_bucket_ownership_controls", Address: addr, Target: addr,
+	ev.facts = append(ev.facts, tftypes.Fact{
+		Type: "aws_s3_bucket_ownership_controls", Address: addr, Target: addr,
 		Range: toRange(mc.rng), Decl: toRange(mc.decl),
-		Args: map[string]tftypes.Arg{"rule": {Value: policy.Value{Kind: policy.List, Items: []policy.Value{rule}, Range: own.Range}, Range: own.Range}}})
+		Args: map[string]tftypes.Arg{"rule": {Value: policy.Value{Kind: policy.List, Items: []policy.Value{rule}, Range: own.Range}, Range: own.Range}},
+	})
 }

@@ -7,6 +7,7 @@ package terraform
 
 import (
 	"cmp"
+	"maps"
 	"slices"
 	"strings"
 
@@ -160,7 +161,10 @@ func (s *scope) argAt(body hcl.Body, path string, doc bool, depth int) (tftypes.
 	if depth > 0 {
 		attrs = bodyAttrs(body)
 	}
-	if a, ok := attrs[name]; ok {
+	// In JSON syntax a nested block is a property holding an object (or a
+	// list of objects): read it as blocks, so its arguments keep their
+	// own positions.
+	if a, ok := attrs[name]; ok && (!isJSONBody(body) || !s.jsonBlockValue(a.Expr)) {
 		refs := refsOf(a.Expr)
 		if !dotted {
 			v := s.walk(a.Expr, doc)
@@ -175,7 +179,7 @@ func (s *scope) argAt(body hcl.Body, path string, doc bool, depth int) (tftypes.
 		}
 		return tftypes.Arg{Value: v, Range: v.Range.Or(toRange(a.Range)), Refs: refs}, true
 	}
-	nbs := s.blocksOf(body, name, 0)
+	nbs := s.blocksOf(body, name, depth)
 	if len(nbs) == 0 {
 		return tftypes.Arg{}, false
 	}
@@ -217,6 +221,12 @@ func (s *scope) blockObject(nb nestedBlock, depth int) policy.Value {
 	attrs := bodyAttrs(nb.body)
 	for _, name := range sortedKeys(attrs) {
 		a := attrs[name]
+		if isJSONBody(nb.body) && s.jsonBlockValue(a.Expr) {
+			if blk, ok := s.argAt(nb.body, name, false, depth); ok {
+				obj.Fields = append(obj.Fields, policy.Field{Key: name, KeyRange: toRange(a.NameRange), Value: blk.Value})
+				continue
+			}
+		}
 		v := reRange(s.walk(a.Expr, false), toRange(a.Range))
 		obj.Fields = append(obj.Fields, policy.Field{Key: name, KeyRange: toRange(a.NameRange), Value: v})
 	}
@@ -236,6 +246,26 @@ func nestedRange(nb nestedBlock) policy.Range {
 	return toRange(nb.def)
 }
 
+func isJSONBody(body hcl.Body) bool {
+	_, native := body.(*hclsyntax.Body)
+	return !native
+}
+
+// jsonBlockValue reports whether a JSON property's value is written as an
+// object or a list of objects (a nested block, when the schema says so).
+func (s *scope) jsonBlockValue(expr hcl.Expression) bool {
+	r := expr.Range()
+	src := s.inst.ev.ls.source(r.Filename)
+	if src == nil || r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte >= r.End.Byte {
+		return false
+	}
+	text := strings.TrimSpace(string(src[r.Start.Byte:r.End.Byte]))
+	if strings.HasPrefix(text, "[") {
+		text = strings.TrimSpace(text[1:])
+	}
+	return strings.HasPrefix(text, "{")
+}
+
 // bodyAttrs returns every attribute written in a nested block body.
 func bodyAttrs(body hcl.Body) map[string]*hcl.Attribute {
 	out := map[string]*hcl.Attribute{}
@@ -246,9 +276,7 @@ func bodyAttrs(body hcl.Body) map[string]*hcl.Attribute {
 		return out
 	}
 	attrs, _ := body.JustAttributes()
-	for name, a := range attrs {
-		out[name] = a
-	}
+	maps.Copy(out, attrs)
 	return out
 }
 
@@ -310,7 +338,7 @@ func (s *scope) exprAt(body hcl.Body, path string, depth int) (hcl.Expression, *
 	if !dotted {
 		return nil, nil, false
 	}
-	for _, nb := range s.blocksOf(body, name, 0) {
+	for _, nb := range s.blocksOf(body, name, depth) {
 		if nb.unknown != "" {
 			continue
 		}

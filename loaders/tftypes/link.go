@@ -93,7 +93,7 @@ type Fact struct {
 // cannot be identified applies to no bucket, and says so in a warning: it
 // never silences a grant it might not concern.
 func Link(res []loaders.Resource, facts []Fact, ownAccount string) ([]loaders.Resource, loaders.Diagnostics) {
-	l := &linker{own: ownAccount, byType: map[string][]*Fact{}, byAddr: map[string]*Fact{}}
+	l := &linker{own: ownAccount, byType: map[string][]*Fact{}, byAddr: map[string]*Fact{}, indexes: map[string]*factIndex{}}
 	for i := range facts {
 		f := &facts[i]
 		l.byType[f.Type] = append(l.byType[f.Type], f)
@@ -107,10 +107,63 @@ func Link(res []loaders.Resource, facts []Fact, ownAccount string) ([]loaders.Re
 }
 
 type linker struct {
-	own    string
-	byType map[string][]*Fact
-	byAddr map[string]*Fact
-	diags  loaders.Diagnostics
+	own     string
+	byType  map[string][]*Fact
+	byAddr  map[string]*Fact
+	indexes map[string]*factIndex
+	acct    *loaders.PublicAccessBlock
+	diags   loaders.Diagnostics
+}
+
+// factIndex finds the facts of one type by address and by normalised name,
+// so that joining stays linear in the size of the configuration.
+type factIndex struct {
+	byAddr, byName map[string][]int
+	facts          []*Fact
+}
+
+// matching returns the facts of typ that name the same resource as (addr,
+// name): by the facts' targets, or (self) by their own addresses and names.
+func (l *linker) matching(typ string, self bool, norm func(string) string, addr, name string) []*Fact {
+	key := fmt.Sprintf("%s/%v", typ, self)
+	idx := l.indexes[key]
+	if idx == nil {
+		idx = &factIndex{byAddr: map[string][]int{}, byName: map[string][]int{}, facts: l.byType[typ]}
+		for i, f := range idx.facts {
+			a, n := f.Target, f.TargetName
+			if self {
+				a, n = f.Address, f.Name
+			}
+			if a != "" {
+				idx.byAddr[a] = append(idx.byAddr[a], i)
+			}
+			if nn := norm(n); nn != "" {
+				idx.byName[nn] = append(idx.byName[nn], i)
+			}
+		}
+		l.indexes[key] = idx
+	}
+	var cands []int
+	if addr != "" {
+		cands = append(cands, idx.byAddr[addr]...)
+	}
+	if nn := norm(name); nn != "" {
+		cands = append(cands, idx.byName[nn]...)
+	}
+	slices.Sort(cands)
+	cands = slices.Compact(cands)
+	var out []*Fact
+	for _, i := range cands {
+		f := idx.facts[i]
+		a, n := f.Target, f.TargetName
+		if self {
+			a, n = f.Address, f.Name
+		}
+		if sameTarget(addr, name, a, n, norm) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // checkTargets warns about bucket-level settings whose bucket cannot be
@@ -147,11 +200,9 @@ func (l *linker) link(r *loaders.Resource) {
 		l.accessPoint(r)
 	case loaders.KindS3MultiRegionAccessPoint:
 		pab := l.account()
-		for _, f := range l.byType["aws_s3control_multi_region_access_point"] {
-			if sameTarget(r.Target, r.TargetName, f.Address, f.Name, plainName) {
-				if d, ok := f.Args["details"]; ok {
-					pab = loaders.CombinePublicAccessBlocks(pab, readPAB(d.Value, "public_access_block", f.Address+".details.public_access_block", true))
-				}
+		for _, f := range l.matching("aws_s3control_multi_region_access_point", true, plainName, r.Target, r.TargetName) {
+			if d, ok := f.Args["details"]; ok {
+				pab = loaders.CombinePublicAccessBlocks(pab, readPAB(d.Value, "public_access_block", f.Address+".details.public_access_block", true))
 			}
 		}
 		setS3(r, pab, loaders.Flag{})
@@ -172,7 +223,11 @@ func setS3(r *loaders.Resource, pab loaders.PublicAccessBlock, acls loaders.Flag
 
 // account is the account-level Block Public Access.
 func (l *linker) account() loaders.PublicAccessBlock {
+	if l.acct != nil {
+		return *l.acct
+	}
 	var out loaders.PublicAccessBlock
+	defer func() { l.acct = &out }()
 	for _, f := range l.byType["aws_s3_account_public_access_block"] {
 		pab := flagsOf(f.Args, f.Address, false)
 		if reason := l.otherAccount(f); reason != "" {
@@ -230,10 +285,8 @@ func (l *linker) bucketPAB(target, name string) loaders.PublicAccessBlock {
 	if target == "" && name == "" {
 		return out
 	}
-	for _, f := range l.byType["aws_s3_bucket_public_access_block"] {
-		if sameTarget(target, name, f.Target, f.TargetName, bucketName) {
-			out = loaders.CombinePublicAccessBlocks(out, flagsOf(f.Args, f.Address, false))
-		}
+	for _, f := range l.matching("aws_s3_bucket_public_access_block", false, bucketName, target, name) {
+		out = loaders.CombinePublicAccessBlocks(out, flagsOf(f.Args, f.Address, false))
 	}
 	return out
 }
@@ -244,10 +297,7 @@ func (l *linker) aclsDisabled(target, name string) loaders.Flag {
 	if target == "" && name == "" {
 		return out
 	}
-	for _, f := range l.byType["aws_s3_bucket_ownership_controls"] {
-		if !sameTarget(target, name, f.Target, f.TargetName, bucketName) {
-			continue
-		}
+	for _, f := range l.matching("aws_s3_bucket_ownership_controls", false, bucketName, target, name) {
 		setBy := f.Address + ".rule.object_ownership"
 		a, ok := f.Args["rule"]
 		if !ok {
@@ -283,11 +333,10 @@ func (l *linker) accessPoint(r *loaders.Resource) {
 		return
 	}
 	var ap *Fact
-	for _, f := range l.byType["aws_s3_access_point"] {
-		if f.Address == r.Address || sameTarget(r.Target, r.TargetName, f.Address, f.Name, accessPointName) {
-			ap = f
-			break
-		}
+	if f := l.byAddr[r.Address]; f != nil && f.Type == "aws_s3_access_point" {
+		ap = f
+	} else if fs := l.matching("aws_s3_access_point", true, accessPointName, r.Target, r.TargetName); len(fs) > 0 {
+		ap = fs[0]
 	}
 	if ap == nil {
 		setS3(r, pab, loaders.Flag{})
@@ -314,14 +363,13 @@ func (l *linker) ramShare(r *loaders.Resource) {
 		return
 	}
 	var share *Fact
-	for _, f := range l.byType["aws_ram_resource_share"] {
-		if sameTarget(r.Target, r.TargetName, f.Address, f.Name, plainName) {
-			share = f
-			break
-		}
+	if fs := l.matching("aws_ram_resource_share", true, plainName, r.Target, r.TargetName); len(fs) > 0 {
+		share = fs[0]
 	}
-	ext := loaders.Flag{State: loaders.FlagUnknown, SetBy: r.Address + ".resource_share_arn",
-		Reason: "the resource share is not in the scanned code, so whether it allows external principals is not known"}
+	ext := loaders.Flag{
+		State: loaders.FlagUnknown, SetBy: r.Address + ".resource_share_arn",
+		Reason: "the resource share is not in the scanned code, so whether it allows external principals is not known",
+	}
 	if share != nil {
 		ext = loaders.Flag{State: loaders.FlagOff, SetBy: share.Address + " (allow_external_principals defaults to false in the AWS provider)"}
 		if a, ok := share.Args["allow_external_principals"]; ok && a.Value.Kind != policy.Null {
@@ -340,10 +388,7 @@ func (l *linker) ramShare(r *loaders.Resource) {
 	}
 	var actions []policy.Value
 	seen := map[string]bool{}
-	for _, f := range l.byType["aws_ram_resource_association"] {
-		if !sameTarget(r.Target, r.TargetName, f.Target, f.TargetName, plainName) {
-			continue
-		}
+	for _, f := range l.matching("aws_ram_resource_association", false, plainName, r.Target, r.TargetName) {
 		a, ok := f.Args["resource_arn"]
 		if !ok {
 			continue
