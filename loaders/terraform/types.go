@@ -105,7 +105,10 @@ func (m *modInst) fact(b *block, spec tftypes.FactSpec, is *instSet, k instKey) 
 	sc := m.blockScope(is, k)
 	f := tftypes.Fact{
 		Type: b.typ, Address: m.blockAddr(b, k), Range: toRange(b.rng), Decl: toRange(b.decl),
-		Args: map[string]tftypes.Arg{},
+		Args: map[string]tftypes.Arg{}, Condition: m.condition,
+	}
+	if is.unknown {
+		f.Condition = is.reason
 	}
 	for _, name := range spec.Args {
 		if a, ok := sc.argAt(b.body, name, false, 0); ok {

@@ -78,6 +78,27 @@ type Fact struct {
 	Name string
 	// Args are the spec's arguments that are set.
 	Args map[string]Arg
+	// Condition is set when the block exists only under a condition the
+	// loader could not decide (a count on an unknown value): what it would
+	// turn on is then unknown, never assumed.
+	Condition string
+}
+
+// uncertain is the reason a fact may not exist, "" when it does.
+func (f *Fact) uncertain() string {
+	if f.Condition == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s exists only if %s", f.Address, f.Condition)
+}
+
+// levelOf reads a fact's Block Public Access level, doubtful when the fact
+// may not exist.
+func levelOf(f *Fact, pab loaders.PublicAccessBlock) loaders.PublicAccessBlock {
+	if why := f.uncertain(); why != "" {
+		return doubtful(pab, why)
+	}
+	return pab
 }
 
 // Link joins the facts of one configuration to its resources: it sets the
@@ -202,7 +223,7 @@ func (l *linker) link(r *loaders.Resource) {
 		pab := l.account()
 		for _, f := range l.matching("aws_s3control_multi_region_access_point", true, plainName, r.Target, r.TargetName) {
 			if d, ok := f.Args["details"]; ok {
-				pab = loaders.CombinePublicAccessBlocks(pab, readPAB(d.Value, "public_access_block", f.Address+".details.public_access_block", true))
+				pab = loaders.CombinePublicAccessBlocks(pab, levelOf(f, readPAB(d.Value, "public_access_block", f.Address+".details.public_access_block", true)))
 			}
 		}
 		setS3(r, pab, loaders.Flag{})
@@ -229,7 +250,7 @@ func (l *linker) account() loaders.PublicAccessBlock {
 	var out loaders.PublicAccessBlock
 	defer func() { l.acct = &out }()
 	for _, f := range l.byType["aws_s3_account_public_access_block"] {
-		pab := flagsOf(f.Args, f.Address, false)
+		pab := levelOf(f, flagsOf(f.Args, f.Address, false))
 		if reason := l.otherAccount(f); reason != "" {
 			pab = doubtful(pab, reason)
 		}
@@ -286,7 +307,7 @@ func (l *linker) bucketPAB(target, name string) loaders.PublicAccessBlock {
 		return out
 	}
 	for _, f := range l.matching("aws_s3_bucket_public_access_block", false, bucketName, target, name) {
-		out = loaders.CombinePublicAccessBlocks(out, flagsOf(f.Args, f.Address, false))
+		out = loaders.CombinePublicAccessBlocks(out, levelOf(f, flagsOf(f.Args, f.Address, false)))
 	}
 	return out
 }
@@ -319,6 +340,9 @@ func (l *linker) aclsDisabled(target, name string) loaders.Flag {
 				break
 			}
 		}
+		if why := f.uncertain(); why != "" && fl.On() {
+			fl = loaders.Flag{State: loaders.FlagUnknown, Reason: why, SetBy: setBy}
+		}
 		out = loaders.AnyOn(out, fl)
 	}
 	return out
@@ -343,7 +367,7 @@ func (l *linker) accessPoint(r *loaders.Resource) {
 		return
 	}
 	if a, ok := ap.Args["public_access_block_configuration"]; ok {
-		pab = loaders.CombinePublicAccessBlocks(pab, readPAB(a.Value, "", ap.Address+".public_access_block_configuration", true))
+		pab = loaders.CombinePublicAccessBlocks(pab, levelOf(ap, readPAB(a.Value, "", ap.Address+".public_access_block_configuration", true)))
 	}
 	pab = loaders.CombinePublicAccessBlocks(pab, l.bucketPAB(ap.Target, ap.TargetName))
 	setS3(r, pab, loaders.Flag{})
@@ -374,6 +398,9 @@ func (l *linker) ramShare(r *loaders.Resource) {
 		ext = loaders.Flag{State: loaders.FlagOff, SetBy: share.Address + " (allow_external_principals defaults to false in the AWS provider)"}
 		if a, ok := share.Args["allow_external_principals"]; ok && a.Value.Kind != policy.Null {
 			ext = loaders.FlagOf(a.Value, share.Address+".allow_external_principals")
+		}
+		if why := share.uncertain(); why != "" && ext.State == loaders.FlagOff {
+			ext = loaders.Flag{State: loaders.FlagUnknown, Reason: why, SetBy: ext.SetBy}
 		}
 	}
 	r.SetSetting(loaders.SettingAllowExternalPrincipals, ext.Setting())

@@ -345,3 +345,23 @@ func TestFactSpecs(t *testing.T) {
 		t.Error("aws_s3_bucket_policy is a grant, not a fact")
 	}
 }
+
+// A block that may not exist turns nothing on: what it would turn on is
+// unknown.
+func TestLinkUncertainFacts(t *testing.T) {
+	pab := fact(t, "aws_s3_bucket_public_access_block", "aws_s3_bucket_public_access_block.b", "aws_s3_bucket.b", "", "", `{"restrict_public_buckets": true, "block_public_acls": false}`)
+	pab.Condition = "count of aws_s3_bucket_public_access_block.b is unknown: var.on has no value"
+	own := fact(t, "aws_s3_bucket_ownership_controls", "aws_s3_bucket_ownership_controls.b", "aws_s3_bucket.b", "", "", `{"rule": [{"object_ownership": "BucketOwnerEnforced"}]}`)
+	own.Condition = pab.Condition
+	res, _ := Link([]loaders.Resource{bucketACL("aws_s3_bucket_acl.a", "aws_s3_bucket.b", "")}, []Fact{pab, own}, "111122223333")
+	if got := settingsText(res[0].Settings); got != "acls_disabled=unknown restrict=unknown" {
+		t.Errorf("settings = %q", got)
+	}
+	share := fact(t, "aws_ram_resource_share", "aws_ram_resource_share.s", "", "", "", `{}`)
+	share.Condition = "for_each of aws_ram_resource_share.s is unknown"
+	r := loaders.Resource{Type: "aws_ram_principal_association", Kind: loaders.KindRAMResourceShare, Address: "p", Target: "aws_ram_resource_share.s"}
+	res, _ = Link([]loaders.Resource{r}, []Fact{share}, "111122223333")
+	if got := settingsText(res[0].Settings); got != "allow_external_principals=unknown" {
+		t.Errorf("RAM settings = %q", got)
+	}
+}

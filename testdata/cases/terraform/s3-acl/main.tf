@@ -226,3 +226,32 @@ resource "aws_s3_bucket_public_access_block" "by_name" {
   bucket             = "acl-by-name"
   ignore_public_acls = true
 }
+
+# A Block Public Access that may not exist removes nothing: the grant it
+# would remove is unresolved. One that does not exist (count = 0) removes
+# nothing at all.
+variable "enable_bpa" {
+  type = bool
+}
+
+resource "aws_s3_bucket" "maybe" {
+  bucket = "acl-maybe"
+  acl    = "public-read" # want: PERIM007 unresolved
+}
+
+resource "aws_s3_bucket_public_access_block" "maybe" {
+  count              = var.enable_bpa ? 1 : 0
+  bucket             = aws_s3_bucket.maybe.id
+  ignore_public_acls = true
+}
+
+resource "aws_s3_bucket" "never" {
+  bucket = "acl-never"
+  acl    = "public-read" # want: PERIM007 public
+}
+
+resource "aws_s3_bucket_public_access_block" "never" {
+  count              = 0
+  bucket             = aws_s3_bucket.never.id
+  ignore_public_acls = true
+}
