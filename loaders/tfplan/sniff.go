@@ -1,0 +1,40 @@
+package tfplan
+
+import (
+	"bytes"
+	"strings"
+)
+
+// sniff reports whether a file is Terraform plan JSON: a .json file (not
+// .tf.json or .tfvars.json) holding an object whose top-level members
+// include "format_version" with a 1.x value and "planned_values" or
+// "resource_changes". It runs on every .json file of a tree, so most files
+// are rejected by their first byte and two substring searches; only files
+// that mention both keys get a scan of their top-level members, which
+// builds nothing. State files (format_version and "values") and
+// CloudFormation templates are not plans.
+func sniff(path string, data []byte) bool {
+	lower := strings.ToLower(path)
+	if !strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".tf.json") || strings.HasSuffix(lower, ".tfvars.json") {
+		return false
+	}
+	d := &doc{data: data}
+	root := d.root()
+	if d.first(root) != '{' ||
+		!bytes.Contains(data, []byte(`"format_version"`)) ||
+		(!bytes.Contains(data, []byte(`"planned_values"`)) && !bytes.Contains(data, []byte(`"resource_changes"`))) {
+		return false
+	}
+	version, changes := false, false
+	d.members(root, func(key string, _, v node) bool {
+		switch key {
+		case "format_version":
+			s, _ := d.str(v)
+			version = s == "1" || strings.HasPrefix(s, "1.")
+		case "planned_values", "resource_changes":
+			changes = true
+		}
+		return true
+	})
+	return version && changes
+}
