@@ -19,12 +19,16 @@ func sniff(path string, data []byte) bool {
 		return false
 	}
 	d := &doc{data: data}
-	root := d.root()
-	if d.first(root) != '{' ||
+	start := d.ws(0)
+	if bytes.HasPrefix(data, []byte("\xEF\xBB\xBF")) {
+		start = d.ws(3)
+	}
+	if start >= len(data) || data[start] != '{' ||
 		!bytes.Contains(data, []byte(`"format_version"`)) ||
 		(!bytes.Contains(data, []byte(`"planned_values"`)) && !bytes.Contains(data, []byte(`"resource_changes"`))) {
 		return false
 	}
+	root := d.root()
 	version, changes := false, false
 	d.members(root, func(key string, _, v node) bool {
 		switch key {
