@@ -43,9 +43,9 @@ func TestSniff(t *testing.T) {
 
 func TestParseResourceAddress(t *testing.T) {
 	tests := []struct {
-		in        string
-		ok        bool
-		modules   []string // name=address
+		in         string
+		ok         bool
+		modules    []string // name=address
 		block, key string
 	}{
 		{in: "aws_s3_bucket_policy.p", ok: true, block: "aws_s3_bucket_policy.p"},
@@ -122,7 +122,8 @@ func TestEmbeddedPositions(t *testing.T) {
 		t.Errorf("end of B at column %d, want %d", end, col(`,\"C\"`))
 	}
 	c, _ := v.Field("C")
-	check("second item of C (after a non-ASCII character)", c.Value.Items[1].Range, len([]rune(line2[:strings.Index(line2, `\"\\\"q`)]))+1)
+	before, _, _ := strings.Cut(line2, `\"\\\"q`)
+	check("second item of C (after a non-ASCII character)", c.Value.Items[1].Range, len([]rune(before))+1)
 	if c.Value.Items[1].Str != `"q` {
 		t.Errorf("C[1] = %q", c.Value.Items[1].Str)
 	}
