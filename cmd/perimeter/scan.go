@@ -19,6 +19,7 @@ import (
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/loaders/cloudformation"
 	"github.com/perimeter-iac/perimeter/loaders/terraform"
+	"github.com/perimeter-iac/perimeter/loaders/tfplan"
 	"github.com/perimeter-iac/perimeter/rules"
 )
 
@@ -307,7 +308,7 @@ func isTerminal(e env) bool {
 // allLoaders is the explicit wiring of the input languages, in the order
 // they are offered each file.
 func allLoaders() []loaders.Loader {
-	return []loaders.Loader{terraform.New(), cloudformation.New()}
+	return []loaders.Loader{terraform.New(), tfplan.New(), cloudformation.New()}
 }
 
 // scan runs discovery, loading and judgement.
@@ -344,6 +345,9 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 		})
 	}
 	wg.Wait()
+	// A plan and the configuration it was made from list the same grants:
+	// the plan's win.
+	resources = tfplan.Supersede(resources)
 	timer.done("load")
 
 	findings, evalDiags := engine.Evaluate(ctx, s.zone, resources)

@@ -112,16 +112,18 @@ func (fl *fileLoad) load() []loaders.Resource {
 	}
 	root := d.root()
 	fl.plan = readPlan(d, root)
-	if !fl.plan.majorVersionOK() {
+	if !fl.plan.versionOK() {
 		fl.diags.Errorf(d.rangeOf(d.get(root, "format_version")).Or(loaders.Range{File: d.file}),
-			"unsupported plan format_version %q: perimeter reads the Terraform plan JSON format 1.x", fl.plan.version)
+			"unsupported plan format_version %q: perimeter reads the Terraform plan JSON formats 0.x and 1.x", fl.plan.version)
 		return nil
 	}
 	if fl.plan.errored {
 		fl.diags.Warnf(d.rangeOf(d.get(root, "errored")),
 			"the plan errored: resources Terraform could not plan are not in it, and the configuration's findings for them are kept")
 	}
-	fl.src = fl.loadSources()
+	if len(fl.plan.resources) > 0 {
+		fl.src = fl.loadSources()
+	}
 	var out []loaders.Resource
 	for _, r := range fl.plan.resources {
 		if fl.ctx.Err() != nil {

@@ -26,7 +26,8 @@ import (
 // "values" omit what is known only after apply; "after_unknown" has the
 // same shape as "after" with true at each unknown leaf; "after_sensitive"
 // likewise for sensitive leaves, whose values `terraform show -json` prints
-// in plain text. The format's major version is 1; unknown properties are
+// in plain text. The format's major version is 1 (0.1 and 0.2, from
+// Terraform 0.12 to 1.0, have the same shape); unknown properties are
 // ignored, as the documentation asks.
 
 // plan is what the loader reads from one plan file.
@@ -300,8 +301,10 @@ func (p *plan) configFor(steps []moduleStep) *configModule {
 	return m
 }
 
-// majorVersion reports whether the plan's format_version is one this
-// loader reads (1.x).
-func (p *plan) majorVersionOK() bool {
-	return p.version == "1" || strings.HasPrefix(p.version, "1.")
+// versionOK reports whether the plan's format_version is one this loader
+// reads: 1.x, and the 0.x versions of Terraform 0.12 to 1.0, whose plan
+// representation has the same shape.
+func (p *plan) versionOK() bool {
+	major, _, _ := strings.Cut(p.version, ".")
+	return major == "0" || major == "1"
 }

@@ -1,6 +1,7 @@
 package tfplan
 
 import (
+	"bytes"
 	"encoding/json"
 	"sort"
 
@@ -89,14 +90,21 @@ func (d *doc) skip(i int) int {
 func (d *doc) skipString(i int) int {
 	i++
 	for i < len(d.data) {
-		switch d.data[i] {
-		case '\\':
-			i += 2
-			continue
-		case '"':
-			return i + 1
+		j := bytes.IndexByte(d.data[i:], '"')
+		if j < 0 {
+			break
 		}
-		i++
+		q := i + j
+		// The quote ends the string unless an odd run of backslashes
+		// escapes it.
+		n := 0
+		for k := q - 1; k >= i && d.data[k] == '\\'; k-- {
+			n++
+		}
+		if n%2 == 0 {
+			return q + 1
+		}
+		i = q + 1
 	}
 	return len(d.data)
 }
@@ -271,23 +279,31 @@ type posIndex struct {
 const checkpointEvery = 1024
 
 func newPosIndex(data []byte) *posIndex {
-	p := &posIndex{marks: make([]policy.Pos, 0, len(data)/checkpointEvery+1)}
-	line, col := 1, 1
-	for i, b := range data {
-		if i%checkpointEvery == 0 {
-			p.marks = append(p.marks, policy.Pos{Line: line, Column: col})
+	p := &posIndex{marks: make([]policy.Pos, 0, len(data)/checkpointEvery+2)}
+	pos := policy.Pos{Line: 1, Column: 1}
+	for start := 0; start <= len(data); start += checkpointEvery {
+		p.marks = append(p.marks, pos)
+		chunk := data[start:min(start+checkpointEvery, len(data))]
+		if nl := bytes.LastIndexByte(chunk, '\n'); nl >= 0 {
+			pos.Line += bytes.Count(chunk, []byte{'\n'})
+			pos.Column = 1 + codePoints(chunk[nl+1:])
+		} else {
+			pos.Column += codePoints(chunk)
 		}
-		switch {
-		case b == '\n':
-			line, col = line+1, 1
-		case b&0xC0 != 0x80:
-			col++
-		}
-	}
-	if len(data)%checkpointEvery == 0 {
-		p.marks = append(p.marks, policy.Pos{Line: line, Column: col})
 	}
 	return p
+}
+
+// codePoints counts the bytes that are not UTF-8 continuation bytes, as
+// policy.ParseJSON counts columns.
+func codePoints(b []byte) int {
+	n := len(b)
+	for _, c := range b {
+		if c&0xC0 == 0x80 {
+			n--
+		}
+	}
+	return n
 }
 
 func (p *posIndex) at(data []byte, off int) policy.Pos {

@@ -7,12 +7,13 @@ import (
 
 // sniff reports whether a file is Terraform plan JSON: a .json file (not
 // .tf.json or .tfvars.json) holding an object whose top-level members
-// include "format_version" with a 1.x value and "planned_values" or
-// "resource_changes". It runs on every .json file of a tree, so most files
-// are rejected by their first byte and two substring searches; only files
-// that mention both keys get a scan of their top-level members, which
-// builds nothing. State files (format_version and "values") and
-// CloudFormation templates are not plans.
+// include "format_version" and "planned_values" or "resource_changes". It
+// runs on every .json file of a tree, so most files are rejected by their
+// first byte and two substring searches; only files that mention the keys
+// get a scan of their top-level members, which builds nothing. State files
+// (format_version and "values") and CloudFormation templates are not
+// plans. A plan in a format version the loader does not read is claimed
+// all the same, so that it is reported rather than silently skipped.
 func sniff(path string, data []byte) bool {
 	lower := strings.ToLower(path)
 	if !strings.HasSuffix(lower, ".json") || strings.HasSuffix(lower, ".tf.json") || strings.HasSuffix(lower, ".tfvars.json") {
@@ -33,8 +34,7 @@ func sniff(path string, data []byte) bool {
 	d.members(root, func(key string, _, v node) bool {
 		switch key {
 		case "format_version":
-			s, _ := d.str(v)
-			version = s == "1" || strings.HasPrefix(s, "1.")
+			version = d.isString(v)
 		case "planned_values", "resource_changes":
 			changes = true
 		}
