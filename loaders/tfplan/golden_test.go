@@ -193,3 +193,14 @@ func TestGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestDeclaredAccountNoWarning: with the plan's account declared, the
+// plan loads without diagnostics.
+func TestDeclaredAccountNoWarning(t *testing.T) {
+	for _, name := range []string{"sources", "nosources"} {
+		_, diags := loadPaths(t, loaders.Options{OwnAccount: "111122223333"}, filepath.Join("testdata", "plans", name))
+		if len(diags) != 0 {
+			t.Errorf("%s: %v", name, diags)
+		}
+	}
+}

@@ -121,6 +121,12 @@ func (fl *fileLoad) load() []loaders.Resource {
 		fl.diags.Warnf(d.rangeOf(d.get(root, "errored")),
 			"the plan errored: resources Terraform could not plan are not in it, and the configuration's findings for them are kept")
 	}
+	if a := fl.plan.account; a != "" && len(fl.plan.resources) > 0 && cmp.Or(fl.opts.OwnAccount, policy.OwnAccount) == policy.OwnAccount {
+		// The plan names its own account where the configuration says
+		// data.aws_caller_identity; undeclared, it is outside the zone.
+		fl.diags.Warnf(d.rangeOf(fl.plan.accountNode),
+			"the plan was made in account %s (data.aws_caller_identity), which is not declared: grants to it are reported as outside the zone of trust; declare it with --account %s", a, a)
+	}
 	if len(fl.plan.resources) > 0 {
 		fl.src = fl.loadSources()
 	}

@@ -41,8 +41,9 @@ type plan struct {
 	changes   map[string]*change
 	config    *configModule
 	// account is the account data.aws_caller_identity read during the
-	// plan, when the root module has one.
-	account string
+	// plan, when the root module has one; accountNode is its value.
+	account     string
+	accountNode node
 }
 
 // plannedResource is one managed resource instance of a granting type in
@@ -276,8 +277,9 @@ func (p *plan) readAccount(prior node) {
 		mode, _ := d.str(f[0])
 		typ, _ := d.str(f[1])
 		if mode == "data" && typ == "aws_caller_identity" {
-			if a, ok := d.str(d.get(f[2], "account_id")); ok && a != "" {
-				p.account = a
+			n := d.get(f[2], "account_id")
+			if a, ok := d.str(n); ok && a != "" {
+				p.account, p.accountNode = a, n
 				return false
 			}
 		}
