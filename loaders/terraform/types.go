@@ -1,7 +1,10 @@
 package terraform
 
+// The resource types that grant access, and how their arguments become
+// documents, are in loaders/tftypes (shared with loaders/tfplan); this file
+// evaluates a block's arguments for it and names the exposed resource.
+
 import (
-	"fmt"
 	"slices"
 
 	"github.com/hashicorp/hcl/v2"
@@ -9,69 +12,13 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/loaders/tftypes"
 	"github.com/perimeter-iac/perimeter/policy"
 )
 
-// resourceType says how a Terraform resource type grants access. Adding a
-// type is adding an entry to resourceTypes.
-type resourceType struct {
-	kind string
-	// policies are the arguments that hold policy documents.
-	policies []string
-	// optional: the block grants nothing unless one of policies is set
-	// (aws_s3_bucket's legacy policy argument, aws_kms_key's policy).
-	optional bool
-	// target is the argument that names the exposed resource; "" means the
-	// block itself is the exposed resource.
-	target string
-	// qualifier is appended to the target name after a colon (a Lambda
-	// permission's qualifier, a layer permission's version_number).
-	qualifier string
-	// grant, when set, synthesises the policy from arguments.
-	grant *grantSpec
-}
-
-// grantSpec describes a permission resource whose arguments AWS turns
-// into a policy statement.
-type grantSpec struct {
-	principal  string // argument naming the grantee
-	action     string
-	conditions []grantArg
-}
-
-type grantArg struct {
-	arg, operator, key string
-}
-
-var resourceTypes = map[string]resourceType{
-	"aws_s3_bucket_policy": {kind: loaders.KindS3Bucket, policies: []string{"policy"}, target: "bucket"},
-	"aws_s3_bucket":        {kind: loaders.KindS3Bucket, policies: []string{"policy"}, optional: true},
-	"aws_iam_role":         {kind: loaders.KindIAMRole, policies: []string{"assume_role_policy"}},
-	"aws_kms_key":          {kind: loaders.KindKMSKey, policies: []string{"policy"}, optional: true},
-	"aws_kms_key_policy":   {kind: loaders.KindKMSKey, policies: []string{"policy"}, target: "key_id"},
-	"aws_sqs_queue_policy": {kind: loaders.KindSQSQueue, policies: []string{"policy"}, target: "queue_url"},
-	"aws_sqs_queue":        {kind: loaders.KindSQSQueue, policies: []string{"policy"}, optional: true},
-	"aws_lambda_permission": {
-		kind: loaders.KindLambdaFunction, target: "function_name", qualifier: "qualifier",
-		grant: &grantSpec{principal: "principal", action: "action", conditions: []grantArg{
-			{"source_account", "StringEquals", "aws:SourceAccount"},
-			{"source_arn", "ArnLike", "aws:SourceArn"},
-			{"principal_org_id", "StringEquals", "aws:PrincipalOrgID"},
-			{"event_source_token", "StringEquals", "lambda:EventSourceToken"},
-			{"function_url_auth_type", "StringEquals", "lambda:FunctionUrlAuthType"},
-		}},
-	},
-	"aws_lambda_layer_version_permission": {
-		kind: loaders.KindLambdaLayer, target: "layer_name", qualifier: "version_number",
-		grant: &grantSpec{principal: "principal", action: "action", conditions: []grantArg{
-			{"organization_id", "StringEquals", "aws:PrincipalOrgID"},
-		}},
-	},
-}
-
 // emit appends the resources one block grants through (one per instance).
 func (m *modInst) emit(b *block) {
-	rt, ok := resourceTypes[b.typ]
+	rt, ok := tftypes.Lookup(b.typ)
 	if !ok {
 		return
 	}
@@ -82,9 +29,9 @@ func (m *modInst) emit(b *block) {
 		}
 	}()
 	attrs := configuredAttrs(b.body)
-	if rt.optional {
+	if rt.Optional {
 		set := false
-		for _, p := range rt.policies {
+		for _, p := range rt.Policies {
 			if _, ok := attrs[p]; ok {
 				set = true
 			}
@@ -103,11 +50,11 @@ func (m *modInst) emit(b *block) {
 
 // emitInstance builds the resource of one instance; ok is false when the
 // instance attaches no policy.
-func (m *modInst) emitInstance(b *block, rt resourceType, attrs map[string]*hcl.Attribute, is *instSet, k instKey) (loaders.Resource, bool) {
+func (m *modInst) emitInstance(b *block, rt tftypes.Type, attrs map[string]*hcl.Attribute, is *instSet, k instKey) (loaders.Resource, bool) {
 	sc := m.blockScope(is, k)
 	r := loaders.Resource{
 		Type:        b.typ,
-		Kind:        rt.kind,
+		Kind:        rt.Kind,
 		Address:     m.blockAddr(b, k),
 		Source:      loaders.SourceTerraform,
 		Range:       toRange(b.rng),
@@ -118,22 +65,20 @@ func (m *modInst) emitInstance(b *block, rt resourceType, attrs map[string]*hcl.
 	if is.unknown {
 		r.Condition = is.reason
 	}
-	for _, name := range rt.policies {
+	args := func(name string, doc bool) (tftypes.Arg, bool) {
 		a, ok := attrs[name]
 		if !ok {
-			continue
+			return tftypes.Arg{}, false
 		}
-		v := sc.walk(a.Expr, true)
-		if v.Kind == policy.Null {
-			continue
+		v := sc.walk(a.Expr, doc)
+		if !doc {
+			v = reRange(v, toRange(a.Range))
 		}
-		r.Documents = append(r.Documents, loaders.Document{Attribute: name, Range: toRange(a.Range), Policy: policy.Parse(v)})
+		return tftypes.Arg{Value: v, Range: toRange(a.Range)}, true
 	}
-	if rt.grant != nil {
-		if d, ok := sc.grantDocument(rt.grant, attrs, b); ok {
-			r.Documents = append(r.Documents, d)
-		}
-	}
+	docs, diags := rt.Documents(tftypes.Block{Name: b.key(), Range: toRange(b.rng), Decl: toRange(b.decl)}, args)
+	m.ev.diags = append(m.ev.diags, diags...)
+	r.Documents = docs
 	if len(r.Documents) == 0 {
 		return r, false
 	}
@@ -143,20 +88,20 @@ func (m *modInst) emitInstance(b *block, rt resourceType, attrs map[string]*hcl.
 
 // target names the exposed resource: the block itself, or what its target
 // argument refers to.
-func (s *scope) target(rt resourceType, attrs map[string]*hcl.Attribute, b *block, k instKey, self string) (addr, name string) {
-	if rt.target == "" {
+func (s *scope) target(rt tftypes.Type, attrs map[string]*hcl.Attribute, b *block, k instKey, self string) (addr, name string) {
+	if rt.Target == "" {
 		if v, ok := computedAttr(s, b, k, "arn"); ok {
 			name = knownName(v)
 		}
 		return self, name
 	}
-	a, ok := attrs[rt.target]
+	a, ok := attrs[rt.Target]
 	if !ok {
 		return "", ""
 	}
 	addr = s.targetAddr(a.Expr, 0)
 	name = knownName(s.eval(a.Expr))
-	if q, ok := attrs[rt.qualifier]; ok && name != "" {
+	if q, ok := attrs[rt.Qualifier]; ok && name != "" {
 		if qn := knownName(s.eval(q.Expr)); qn != "" {
 			name += ":" + qn
 		}
@@ -181,42 +126,6 @@ func knownName(v cty.Value) string {
 		return numberString(uv.AsBigFloat())
 	}
 	return ""
-}
-
-// grantDocument synthesises the policy of a permission resource.
-func (s *scope) grantDocument(spec *grantSpec, attrs map[string]*hcl.Attribute, b *block) (loaders.Document, bool) {
-	pa, ok := attrs[spec.principal]
-	if !ok {
-		s.inst.ev.diags.Errorf(toRange(b.decl), "%s has no %s argument", b.key(), spec.principal)
-		return loaders.Document{}, false
-	}
-	at := func(a *hcl.Attribute) policy.Value {
-		v := s.walk(a.Expr, false)
-		return reRange(v, toRange(a.Range))
-	}
-	g := loaders.Grant{Range: toRange(b.rng)}
-	g.Principals = []policy.Value{at(pa)}
-	if aa, ok := attrs[spec.action]; ok {
-		g.Actions = []policy.Value{at(aa)}
-	} else {
-		g.Actions = []policy.Value{policy.UnknownValue(fmt.Sprintf("%s has no %s argument", b.key(), spec.action), toRange(b.decl))}
-	}
-	for _, c := range spec.conditions {
-		a, ok := attrs[c.arg]
-		if !ok {
-			continue
-		}
-		v := at(a)
-		if v.Kind == policy.Null {
-			continue
-		}
-		vals := []policy.Value{v}
-		if v.Kind == policy.List {
-			vals = v.Items
-		}
-		g.Conditions = append(g.Conditions, loaders.GrantCondition{Operator: c.operator, Key: c.key, Values: vals})
-	}
-	return loaders.Document{Attribute: spec.principal, Synthetic: true, Range: toRange(pa.Range), Policy: g.Document()}, true
 }
 
 // reRange gives a scalar or unknown value the range r (the argument that
