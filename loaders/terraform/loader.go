@@ -479,10 +479,12 @@ func dedupeResources(res []loaders.Resource) []loaders.Resource {
 		// The same module called from two root modules yields resources with
 		// equal addresses and ranges: they are different resources (two
 		// states), told apart by the module chain.
-		key := r.Address + "\x00" + r.Range.String()
+		var b strings.Builder
+		b.WriteString(r.Address + "\x00" + r.Range.String())
 		for _, c := range r.ModuleChain {
-			key += "\x00" + c.Range.String()
+			b.WriteString("\x00" + c.Range.String())
 		}
+		key := b.String()
 		if seen[key] {
 			continue
 		}
