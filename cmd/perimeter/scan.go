@@ -250,9 +250,10 @@ func parseFormats(specs []string, output string) ([]destination, error) {
 
 const scanHeader = `Usage: perimeter scan [flags] [PATH...]
 
-Scans Terraform (.tf, .tf.json, .tfvars) and CloudFormation (YAML/JSON
-templates, recognised by content) under each PATH (default ".") and reports
-every grant that reaches outside the zone of trust.
+Scans Terraform (.tf, .tf.json, .tfvars; plan JSON from terraform show -json)
+and CloudFormation (YAML/JSON templates, recognised by content) under each
+PATH (default ".") and reports every grant that reaches outside the zone of
+trust.
 
 Exit status: 0 no findings, 1 findings (at or above --fail-on and
 --fail-level; suppressed ones never count), 2 an error prevented part of the
