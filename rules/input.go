@@ -78,7 +78,23 @@ func zoneTerm(z Zone) *ast.Term {
 	)
 }
 
-func item(k string, v *ast.Term) [2]*ast.Term { return ast.Item(ast.StringTerm(k), v) }
+// keyTerms interns the input's object keys: the input is built once per
+// resource, and allocating every key anew showed in profiles.
+var keyTerms = func() map[string]*ast.Term {
+	m := map[string]*ast.Term{}
+	for _, k := range []string{"access_levels", "account", "accounts", "actions", "actions_reason", "address", "attribute", "base", "column", "condition", "conditions", "declared", "documents", "effect", "effect_reason", "end_column", "end_line", "file", "if_exists", "index", "key", "kind", "line", "location", "message", "negated", "not_action", "not_resource", "operator", "org_id", "own_account", "principal_element", "principal_location", "principals", "problems", "qualifier", "reason", "resource", "resource_reason", "resources", "settings", "sid", "source", "statements", "synthetic", "target", "target_name", "type", "unknown", "value", "values", "written_key", "zone"} {
+		m[k] = ast.StringTerm(k)
+	}
+	return m
+}()
+
+func item(k string, v *ast.Term) [2]*ast.Term {
+	t, ok := keyTerms[k]
+	if !ok {
+		t = ast.StringTerm(k)
+	}
+	return ast.Item(t, v)
+}
 
 func stringArray(ss []string) *ast.Term {
 	terms := make([]*ast.Term, len(ss))

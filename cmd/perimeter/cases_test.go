@@ -175,3 +175,34 @@ func multisetMinus(a, b []string) []string {
 	}
 	return out
 }
+
+// TestEveryCloudFormationTypeHasACase: each CloudFormation type a built-in
+// rule names appears in a fixture under testdata/cases, so that every
+// type is tested end to end.
+func TestEveryCloudFormationTypeHasACase(t *testing.T) {
+	t.Chdir("../..")
+	engine, err := newEngine(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	err = filepath.WalkDir(casesDir, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		text.Write(data)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := text.String()
+	for _, r := range engine.Rules() {
+		for _, typ := range r.ResourceTypes {
+			if strings.HasPrefix(typ, "AWS::") && !strings.Contains(all, "Type: "+typ+"\n") {
+				t.Errorf("%s names %s, which no fixture under %s declares", r.ID, typ, casesDir)
+			}
+		}
+	}
+}

@@ -23,6 +23,9 @@ var goldenCases = []struct {
 	{"examples.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/examples"}, exitFindings},
 	{"examples.json", []string{"scan", "--account", "111122223333", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
 	{"examples-undeclared.txt", []string{"scan", "--no-config", "testdata/examples"}, exitFindings},
+	{"plan.json", []string{"scan", "--account", "111122223333", "--no-config", "--format", "json", "testdata/plan"}, exitFindings},
+	{"plan-only.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/plan/plan.json"}, exitFindings},
+	{"plan-sources.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/plan/main.tf"}, exitFindings},
 	{"examples-org.json", []string{"scan", "--account", "111122223333", "--account", "444455556666", "--org-id", "o-abcdefghij", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
 	// The messages of the fixture-driven cases (TestCases checks which
 	// findings they give).

@@ -20,6 +20,7 @@ import (
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/loaders/cloudformation"
 	"github.com/perimeter-iac/perimeter/loaders/terraform"
+	"github.com/perimeter-iac/perimeter/loaders/tfplan"
 	"github.com/perimeter-iac/perimeter/rules"
 )
 
@@ -249,9 +250,10 @@ func parseFormats(specs []string, output string) ([]destination, error) {
 
 const scanHeader = `Usage: perimeter scan [flags] [PATH...]
 
-Scans Terraform (.tf, .tf.json, .tfvars) and CloudFormation (YAML/JSON
-templates, recognised by content) under each PATH (default ".") and reports
-every grant that reaches outside the zone of trust.
+Scans Terraform (.tf, .tf.json, .tfvars; plan JSON from terraform show -json)
+and CloudFormation (YAML/JSON templates, recognised by content) under each
+PATH (default ".") and reports every grant that reaches outside the zone of
+trust.
 
 Exit status: 0 no findings, 1 findings (at or above --fail-on and
 --fail-level; suppressed ones never count), 2 an error prevented part of the
@@ -351,7 +353,7 @@ func isTerminal(e env) bool {
 // allLoaders is the explicit wiring of the input languages, in the order
 // they are offered each file.
 func allLoaders() []loaders.Loader {
-	return []loaders.Loader{terraform.New(), cloudformation.New()}
+	return []loaders.Loader{terraform.New(), tfplan.New(), cloudformation.New()}
 }
 
 // scan runs discovery, loading and judgement. It also returns the files
@@ -389,6 +391,9 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 		})
 	}
 	wg.Wait()
+	// A plan and the configuration it was made from list the same grants:
+	// the plan's win.
+	resources = tfplan.Supersede(resources)
 	timer.done("load")
 
 	findings, evalDiags := engine.Evaluate(ctx, s.zone, resources)

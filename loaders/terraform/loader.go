@@ -59,6 +59,9 @@ type loadState struct {
 	disk  map[string]*module
 	extra map[string]*srcFile
 	dlMu  sync.Mutex
+	// planVars are root variable values recorded in a plan (plan.go);
+	// when set they are the only source of root variables.
+	planVars map[string]cty.Value
 	// instances and memoHits count module instances evaluated and module
 	// instances that reused an earlier evaluation.
 	instances atomic.Int64
@@ -74,6 +77,12 @@ func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Optio
 // load is Load, also returning the load state for tests to inspect.
 func load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics, *loadState) {
 	ls := newLoadState(opts)
+	res, diags := ls.load(ctx, files)
+	return res, diags, ls
+}
+
+// load parses, decodes and evaluates files.
+func (ls *loadState) load(ctx context.Context, files []loaders.File) ([]loaders.Resource, loaders.Diagnostics) {
 	var diags loaders.Diagnostics
 
 	parsed, pdiags := parseAll(ctx, files)
@@ -119,7 +128,7 @@ func load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]lo
 	res = dedupeResources(res)
 	diags = dedupeDiags(diags)
 	diags.Sort()
-	return res, diags, ls
+	return res, diags
 }
 
 func newLoadState(opts loaders.Options) *loadState {
@@ -353,6 +362,10 @@ func (m *modInst) setRegions(call *moduleCall) {
 // --var-file files and --var flags (Terraform gives -var and -var-file
 // their command-line order; Options keeps them apart, so flags win).
 func (ev *evaluator) rootVars(m *modInst) {
+	if ev.ls.planVars != nil {
+		ev.planRootVars(m)
+		return
+	}
 	set := map[string]varSetting{}
 	for name, v := range m.mod.variables {
 		if v.def != nil {

@@ -166,8 +166,7 @@ confined_to_outsiders(st) if {
 }
 
 # A narrowing condition with fixed values (S3's test for "not public").
-narrowed(st) := c if {
-	some c in st.conditions
+narrows(c) if {
 	c.key in narrowing_keys
 	limits(c)
 	not c.unknown
@@ -298,7 +297,7 @@ ok_beside_zone_condition(c) if benign_deny_condition(c)
 # API pattern "Deny execute-api:Invoke unless aws:SourceVpce = vpce-..."
 # (API Gateway Developer Guide, "API Gateway resource policy examples"),
 # or "Deny unless aws:SourceIp ...".
-narrowed_by_deny(st, doc) := c if {
+narrowing_denials(st, doc) := {c |
 	some dst in doc.statements
 	dst.effect == "Deny"
 	deny_everyone(dst)
@@ -393,40 +392,96 @@ principals_of(st) := [{
 	"not_principal": true,
 }] if st.principal_element == "NotPrincipal"
 
-verdict(st, doc, p) := v if {
-	b := base(p)
-	not confined(st)
-	not service_only(st)
-	not taken_back(st, doc)
-	v := refine(b, st, doc, p)
+# ---------------------------------------------------------------------------
+# Statement facts. Each is computed once per resource, keyed by
+# [document index, statement index], so that judging a principal is a few
+# look-ups rather than a walk over the conditions and the other statements.
+
+docs := input.resource.documents
+
+# granting: statements that may grant access (Allow, or an unknown effect)
+# in documents that could be read.
+granting contains [d, s] if {
+	some d, doc in docs
+	not doc.unknown
+	some s, st in doc.statements
+	grants(st)
 }
 
-confined(st) if {
-	some c in st.conditions
+# closed: statements whose grant stays inside the zone whoever the
+# principal is: confined by a condition, limited to AWS services, or taken
+# back by a Deny.
+closed contains [d, s] if {
+	some [d, s] in granting
+	some c in docs[d].statements[s].conditions
 	confines_to_zone(c)
+}
+
+closed contains [d, s] if {
+	some [d, s] in granting
+	service_only(docs[d].statements[s])
+}
+
+closed contains [d, s] if {
+	some [d, s] in granting
+	taken_back(docs[d].statements[s], docs[d])
+}
+
+# undecided_statement: why a statement's verdict cannot be known (its effect,
+# or a deciding condition, is unknown).
+undecided_statement[[d, s]] := r if {
+	some [d, s] in granting
+	st := docs[d].statements[s]
+	r := statement_unknown(st)
+}
+
+statement_unknown(st) := st.effect_reason if st.effect == ""
+
+else := min(reasons) if {
+	reasons := {r | some c in st.conditions; r := undecided_condition(c)}
+	count(reasons) > 0
+}
+
+# outsiders: zone-key conditions naming principals outside the zone.
+outsiders[[d, s]] := sort(outsider_values(docs[d].statements[s])) if {
+	some [d, s] in granting
+	confined_to_outsiders(docs[d].statements[s])
+}
+
+# narrowing: the key that narrows a grant to "*" without confining it.
+narrowing[[d, s]] := k if {
+	some [d, s] in granting
+	k := narrowing_key(docs[d].statements[s], docs[d])
+}
+
+narrowing_key(st, doc) := min(keys) if {
+	keys := {c.written_key | some c in st.conditions; narrows(c)}
+	count(keys) > 0
+} else := min(keys) if {
+	keys := {c.written_key | some c in narrowing_denials(st, doc)}
+	count(keys) > 0
+}
+
+# ---------------------------------------------------------------------------
+# Verdicts.
+
+verdict(d, s, p) := v if {
+	b := base(p)
+	not closed[[d, s]]
+	v := refine(b, d, s, p)
 }
 
 # Unknowns decide first: a principal or a deciding condition that cannot
 # be read makes the grant unresolved.
-refine(b, st, doc, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
+refine(b, d, s, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
 
-else := {"exposure": "unresolved", "reason": st.effect_reason, "accounts": []} if st.effect == ""
+else := {"exposure": "unresolved", "reason": r, "accounts": []} if r := undecided_statement[[d, s]]
 
-else := {"exposure": "unresolved", "reason": r, "accounts": []} if {
-	some c in st.conditions
-	r := undecided_condition(c)
-}
+else := {"exposure": "external", "reason": "", "accounts": a} if a := outsiders[[d, s]]
 
-else := {"exposure": "external", "reason": "", "accounts": sort(outsider_values(st))} if confined_to_outsiders(st)
-
-else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": c.written_key} if {
+else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": k} if {
 	b == "public"
-	c := narrowed(st)
-}
-
-else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": c.written_key} if {
-	b == "public"
-	c := narrowed_by_deny(st, doc)
+	k := narrowing[[d, s]]
 }
 
 else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
@@ -448,20 +503,27 @@ else := []
 
 findings contains f if some [_, f] in by_document
 
+# Most resources carry no settings: their findings are the raw ones, and
+# the settings machinery below is skipped.
+by_document contains [d, f] if {
+	count(settings) == 0
+	some [d, f] in raw
+}
+
 by_document contains [d, g] if {
+	count(settings) > 0
 	some [d, f] in raw
 	not removed(d, f)
 	g := adjust(d, f)
 }
 
 raw contains [d, f] if {
-	some d, doc in input.resource.documents
-	not doc.unknown
-	some st in doc.statements
-	grants(st)
+	some [d, s] in granting
+	doc := docs[d]
+	st := doc.statements[s]
 	some p0 in principals_of(st)
 	p := displayed(d, p0)
-	v := verdict(st, doc, p)
+	v := verdict(d, s, p)
 	f := finding(doc, st, p, v)
 }
 

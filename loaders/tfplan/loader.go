@@ -1,0 +1,326 @@
+package tfplan
+
+import (
+	"cmp"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/loaders/tftypes"
+	"github.com/perimeter-iac/perimeter/policy"
+)
+
+// Loader reads Terraform plan JSON.
+type Loader struct{}
+
+// New returns the plan loader.
+func New() loaders.Loader { return Loader{} }
+
+// Name implements loaders.Loader.
+func (Loader) Name() string { return "terraform-plan" }
+
+// Claims implements loaders.Loader: a .json file whose content is a plan
+// (see sniff).
+func (Loader) Claims(p string, data []byte) bool { return sniff(p, data) }
+
+// Load implements loaders.Loader. Plan files are read in parallel, bounded
+// by GOMAXPROCS; a panic while reading one becomes an error diagnostic
+// naming it.
+func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics) {
+	results := make([][]loaders.Resource, len(files))
+	fdiags := make([]loaders.Diagnostics, len(files))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for range max(1, min(runtime.GOMAXPROCS(0), len(files))) {
+		wg.Go(func() {
+			for i := range work {
+				results[i], fdiags[i] = loadFile(ctx, files[i], opts)
+			}
+		})
+	}
+	for i := range files {
+		if ctx.Err() != nil {
+			break
+		}
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+	var (
+		res   []loaders.Resource
+		diags loaders.Diagnostics
+	)
+	for i := range files {
+		res = append(res, results[i]...)
+		diags = append(diags, fdiags[i]...)
+	}
+	slices.SortStableFunc(res, func(a, b loaders.Resource) int {
+		return cmp.Or(
+			cmp.Compare(a.Range.File, b.Range.File),
+			cmp.Compare(a.Range.Start.Line, b.Range.Start.Line),
+			cmp.Compare(a.Range.Start.Column, b.Range.Start.Column),
+			cmp.Compare(a.Address, b.Address),
+		)
+	})
+	diags.Sort()
+	return res, diags
+}
+
+// fileLoad is the reading of one plan file.
+type fileLoad struct {
+	ctx   context.Context
+	opts  loaders.Options
+	doc   *doc
+	plan  *plan
+	src   *sources // nil when the configuration is not beside the plan
+	diags loaders.Diagnostics
+}
+
+func loadFile(ctx context.Context, f loaders.File, opts loaders.Options) (res []loaders.Resource, diags loaders.Diagnostics) {
+	fl := &fileLoad{ctx: ctx, opts: opts, doc: &doc{file: f.Path, data: f.Data}}
+	defer func() {
+		if r := recover(); r != nil {
+			res = nil
+			diags = fl.diags
+			diags = append(diags, loaders.Diagnostic{
+				Severity: loaders.Error,
+				Summary:  fmt.Sprintf("internal error while reading the plan: %v", r),
+				Range:    loaders.Range{File: f.Path},
+			})
+		}
+	}()
+	res = fl.load()
+	return res, fl.diags
+}
+
+func (fl *fileLoad) load() []loaders.Resource {
+	d := fl.doc
+	if !json.Valid(d.data) {
+		var raw json.RawMessage
+		err := json.Unmarshal(d.data, &raw)
+		r := loaders.Range{File: d.file}
+		if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+			r.Start = d.at(int(se.Offset) - 1)
+		}
+		fl.diags = append(fl.diags, loaders.Diagnostic{Severity: loaders.Error, Summary: "the plan is not valid JSON", Detail: fmt.Sprint(err), Range: r})
+		return nil
+	}
+	root := d.root()
+	fl.plan = readPlan(d, root)
+	if !fl.plan.versionOK() {
+		fl.diags.Errorf(d.rangeOf(d.get(root, "format_version")).Or(loaders.Range{File: d.file}),
+			"unsupported plan format_version %q: perimeter reads the Terraform plan JSON formats 0.x and 1.x", fl.plan.version)
+		return nil
+	}
+	if fl.plan.errored {
+		fl.diags.Warnf(d.rangeOf(d.get(root, "errored")),
+			"the plan errored: resources Terraform could not plan are not in it, and the configuration's findings for them are kept")
+	}
+	if a := fl.plan.account; a != "" && len(fl.plan.resources) > 0 && cmp.Or(fl.opts.OwnAccount, policy.OwnAccount) == policy.OwnAccount {
+		// The plan names its own account where the configuration says
+		// data.aws_caller_identity; undeclared, it is outside the zone.
+		fl.diags.Warnf(d.rangeOf(fl.plan.accountNode),
+			"the plan was made in account %s (data.aws_caller_identity), which is not declared: grants to it are reported as outside the zone of trust; declare it with --account %s", a, a)
+	}
+	if len(fl.plan.resources) > 0 {
+		fl.src = fl.loadSources()
+	}
+	var out []loaders.Resource
+	for _, r := range fl.plan.resources {
+		if fl.ctx.Err() != nil {
+			break
+		}
+		if res, ok := fl.resource(r); ok {
+			out = append(out, res)
+		}
+	}
+	return out
+}
+
+// resource builds the resource of one planned instance; ok is false when
+// it attaches no policy.
+func (fl *fileLoad) resource(r *plannedResource) (loaders.Resource, bool) {
+	d := fl.doc
+	t, _ := tftypes.Lookup(r.typ)
+	ra, ok := parseResourceAddress(r.address)
+	if !ok {
+		fl.diags.Warnf(d.rangeOf(r.addrNode), "cannot parse the resource address %q", r.address)
+		ra = resourceAddress{typ: r.typ, name: r.name}
+	}
+	cmod := fl.plan.configFor(ra.modules)
+	var cres *configResource
+	if cmod != nil {
+		cres = cmod.resources[r.typ+"."+r.name]
+	}
+	if t.Optional && cres != nil && cres.args != nil && !slices.ContainsFunc(t.Policies, func(p string) bool {
+		_, set := cres.args[p]
+		return set
+	}) {
+		// An optional policy argument the configuration does not set is
+		// the provider's reading of a policy attached elsewhere.
+		return loaders.Resource{}, false
+	}
+	c := fl.plan.changes[r.address]
+	sensitive := r.sensitive
+	var unknown node
+	if c != nil {
+		unknown = c.unknown
+		if c.sensitive.ok() {
+			sensitive = c.sensitive
+		}
+	}
+	m := masks{unknown: unknown, sensitive: sensitive}
+
+	res := loaders.Resource{
+		Type:      r.typ,
+		Kind:      t.Kind,
+		Address:   r.address,
+		Source:    loaders.SourceTerraformPlan,
+		Range:     d.rangeOf(r.obj),
+		DeclRange: d.rangeOf(r.addrNode),
+	}
+	for _, step := range ra.modules {
+		rng := d.rangeOf(fl.plan.modules[step.address]).Or(res.DeclRange)
+		res.ModuleChain = append(res.ModuleChain, loaders.ModuleCall{Address: step.address, Range: rng})
+	}
+	loc := fl.src.locate(ra, r.address)
+	if loc.found {
+		res.Range, res.DeclRange, res.ModuleChain = loc.block.Range, loc.block.DeclRange, loc.block.ModuleChain
+	}
+
+	values, keys := d.fieldsAndKeys(r.values)
+	var refs map[string][]string
+	if cres != nil {
+		refs = cres.args
+	}
+	args := func(name string, doc bool) (tftypes.Arg, bool) {
+		v := d.argValue(values[name], m.member(d, name), r.address+"."+name, refs[name], doc)
+		if v.Kind == policy.Null {
+			return tftypes.Arg{}, false
+		}
+		rng := v.Range
+		if k, ok := keys[name]; ok {
+			rng = d.span(k, values[name])
+		}
+		if loc.found {
+			rng = loc.arg(name)
+			reRange(&v, rng, 0)
+		}
+		return tftypes.Arg{Value: v, Range: rng}, true
+	}
+	docs, diags := t.Documents(tftypes.Block{Name: r.typ + "." + r.name, Range: res.Range, Decl: res.DeclRange}, args)
+	fl.diags = append(fl.diags, diags...)
+	if loc.found {
+		for i := range docs {
+			docs[i] = loc.adopt(docs[i])
+		}
+	}
+	res.Documents = docs
+	if len(res.Documents) == 0 {
+		return res, false
+	}
+	res.Target, res.TargetName = fl.target(t, r, ra, refs, cmod, values)
+	if loc.hcl != nil && loc.hcl.Target != "" && loc.exact {
+		res.Target = loc.hcl.Target
+	}
+	return res, true
+}
+
+// target names the exposed resource: the instance itself, or the resource
+// the target argument's expression refers to in the configuration;
+// TargetName is the planned value when it is known.
+func (fl *fileLoad) target(t tftypes.Type, r *plannedResource, ra resourceAddress, refs map[string][]string, cmod *configModule, values map[string]node) (addr, name string) {
+	d := fl.doc
+	if t.Target == "" {
+		name, _ = d.text(values["arn"])
+		return r.address, name
+	}
+	if name, _ = d.text(values[t.Target]); name != "" && t.Qualifier != "" {
+		if q, ok := d.text(values[t.Qualifier]); ok && q != "" {
+			name += ":" + q
+		}
+	}
+	addr = fl.plan.resolveRefs(refs[t.Target], cmod, ra.modules, 0)
+	return addr, name
+}
+
+// resolveRefs finds the managed resource a list of references names,
+// following module input variables to the caller's argument and module
+// outputs to the output's expression. The first reference that leads to a
+// resource wins (Terraform lists references in source order).
+func (p *plan) resolveRefs(refs []string, mod *configModule, path []moduleStep, depth int) string {
+	if mod == nil || depth > maxModuleDepth {
+		return ""
+	}
+	for _, ref := range refs {
+		steps, ok := splitAddress(ref)
+		if !ok || len(steps) < 2 || steps[0].isKey() || steps[1].isKey() {
+			continue
+		}
+		var addr string
+		switch root := steps[0].name; root {
+		case "var":
+			addr = p.followVar(steps[1].name, path, depth)
+		case "module":
+			addr = p.followOutput(steps, mod, path, depth)
+		case "local", "data", "each", "count", "path", "self", "terraform":
+		default:
+			addr = modulePrefix(path) + root + "." + steps[1].name
+			if len(steps) > 2 && steps[2].isKey() {
+				addr += steps[2].key
+			}
+		}
+		if addr != "" {
+			return addr
+		}
+	}
+	return ""
+}
+
+// followVar follows var.NAME of the module at path to its caller's
+// argument.
+func (p *plan) followVar(name string, path []moduleStep, depth int) string {
+	if len(path) == 0 {
+		return "" // a root variable: its value is not a reference
+	}
+	parent := p.configFor(path[:len(path)-1])
+	if parent == nil {
+		return ""
+	}
+	call := parent.calls[path[len(path)-1].name]
+	if call == nil {
+		return ""
+	}
+	return p.resolveRefs(call.args[name], parent, path[:len(path)-1], depth+1)
+}
+
+// followOutput follows module.NAME[KEY].OUTPUT to the output's expression.
+func (p *plan) followOutput(steps []step, mod *configModule, path []moduleStep, depth int) string {
+	call := mod.calls[steps[1].name]
+	if call == nil {
+		return ""
+	}
+	i, key := 2, ""
+	if i < len(steps) && steps[i].isKey() {
+		key = steps[i].key
+		i++
+	}
+	if i >= len(steps) {
+		return ""
+	}
+	child := append(slices.Clone(path), moduleStep{name: steps[1].name, address: modulePrefix(path) + "module." + steps[1].name + key})
+	return p.resolveRefs(call.module.outputs[steps[i].name], call.module, child, depth+1)
+}
+
+// modulePrefix is the address prefix of the module at path.
+func modulePrefix(path []moduleStep) string {
+	if len(path) == 0 {
+		return ""
+	}
+	return path[len(path)-1].address + "."
+}
