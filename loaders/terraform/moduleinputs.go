@@ -85,6 +85,9 @@ func (m *modInst) emitModuleInputs(mc *moduleCall, is *instSet, k instKey, reaso
 	attrs := configuredAttrs(mc.body)
 	get := func(name string) (tftypes.Arg, bool) { return sc.argAt(mc.body, name, false, 0) }
 	isS3 := known && kind == loaders.KindS3Bucket
+	if known && (explicitlyFalse(get, "create") || (isS3 && explicitlyFalse(get, "create_bucket"))) {
+		return // the module creates nothing
+	}
 
 	var docs []loaders.Document
 	for _, name := range sortedKeys(attrs) {
@@ -227,7 +230,8 @@ func (m *modInst) moduleS3Facts(addr string, mc *moduleCall, get func(string) (t
 			pab.Args[name] = a
 		}
 	}
-	if len(pab.Args) > 0 {
+	// attach_public_policy = false leaves the Block Public Access block out.
+	if len(pab.Args) > 0 && !explicitlyFalse(get, "attach_public_policy") {
 		ev.facts = append(ev.facts, pab)
 	}
 	ctl, ok := get("control_object_ownership")

@@ -63,3 +63,19 @@ module "custom" {
   name             = "not a policy"
   assume_role_json = jsonencode({ Statement = [{ Effect = "Allow", Principal = { AWS = "444455556666" }, Action = "sts:AssumeRole" }] })
 }
+
+# create_bucket = false: the module creates nothing.
+module "not_created" {
+  source        = "terraform-aws-modules/s3-bucket/aws"
+  create_bucket = false
+  acl           = "public-read"
+}
+
+# attach_public_policy = false: the module does not create its Block
+# Public Access block, so ignore_public_acls does not apply.
+module "no_block" {
+  source               = "terraform-aws-modules/s3-bucket/aws"
+  acl                  = "public-read"
+  ignore_public_acls   = true
+  attach_public_policy = false
+}
