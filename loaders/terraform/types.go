@@ -166,8 +166,8 @@ func (s *scope) argAt(body hcl.Body, path string, doc bool, depth int) (tftypes.
 	}
 	// In JSON syntax a nested block is a property holding an object (or a
 	// list of objects): read it as blocks, so its arguments keep their
-	// own positions.
-	if a, ok := attrs[name]; ok && (!isJSONBody(body) || !s.jsonBlockValue(a.Expr)) {
+	// own positions. A policy argument is never a block.
+	if a, ok := attrs[name]; ok && (!isJSONBody(body) || (doc && !dotted) || !s.jsonBlockValue(a.Expr)) {
 		refs := refsOf(a.Expr)
 		if !dotted {
 			v := s.walk(a.Expr, doc)
