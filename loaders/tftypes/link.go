@@ -120,6 +120,7 @@ func Link(res []loaders.Resource, facts []Fact, ownAccount string) ([]loaders.Re
 		l.byType[f.Type] = append(l.byType[f.Type], f)
 		l.byAddr[f.Address] = f
 	}
+	l.throughBucketConfig(res, facts)
 	l.checkTargets()
 	for i := range res {
 		l.link(&res[i])
@@ -185,6 +186,51 @@ func (l *linker) matching(typ string, self bool, norm func(string) string, addr,
 		}
 	}
 	return out
+}
+
+// bucketConfigTypes configure one S3 bucket and have its name as their
+// id: a block whose bucket is aws_s3_bucket_policy.p.id names p's bucket
+// (terraform-aws-modules/s3-bucket writes its Block Public Access so, to
+// order it after the policy).
+var bucketConfigTypes = map[string]bool{
+	"aws_s3_bucket_policy": true, "aws_s3_bucket_acl": true,
+	"aws_s3_bucket_public_access_block": true, "aws_s3_bucket_ownership_controls": true,
+}
+
+// throughBucketConfig re-targets facts and resources whose target is
+// another bucket configuration block to that block's bucket.
+func (l *linker) throughBucketConfig(res []loaders.Resource, facts []Fact) {
+	next := map[string]string{}
+	for _, r := range res {
+		if bucketConfigTypes[r.Type] && r.Target != "" && r.Target != r.Address {
+			next[r.Address] = r.Target
+		}
+	}
+	for _, f := range facts {
+		if bucketConfigTypes[f.Type] && f.Target != "" {
+			next[f.Address] = f.Target
+		}
+	}
+	follow := func(t string) string {
+		for range 4 {
+			n, ok := next[t]
+			if !ok || !bucketConfigTypes[addrType(t)] {
+				break
+			}
+			t = n
+		}
+		return t
+	}
+	for i := range facts {
+		if bucketConfigTypes[facts[i].Type] {
+			facts[i].Target = follow(facts[i].Target)
+		}
+	}
+	for i := range res {
+		if bucketConfigTypes[res[i].Type] {
+			res[i].Target = follow(res[i].Target)
+		}
+	}
 }
 
 // checkTargets warns about bucket-level settings whose bucket cannot be

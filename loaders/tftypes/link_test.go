@@ -365,3 +365,20 @@ func TestLinkUncertainFacts(t *testing.T) {
 		t.Errorf("RAM settings = %q", got)
 	}
 }
+
+// A block whose bucket is another bucket configuration block's id names
+// that block's bucket.
+func TestLinkThroughBucketConfig(t *testing.T) {
+	pol := bucketPolicy("module.b.aws_s3_bucket_policy.this[0]", "module.b.aws_s3_bucket.this[0]", "")
+	acl := bucketACL("module.b.aws_s3_bucket_acl.this[0]", "module.b.aws_s3_bucket_public_access_block.this[0]", "")
+	pab := fact(t, "aws_s3_bucket_public_access_block", "module.b.aws_s3_bucket_public_access_block.this[0]", "module.b.aws_s3_bucket_policy.this[0]", "", "", `{"ignore_public_acls": true, "restrict_public_buckets": true}`)
+	res, _ := Link([]loaders.Resource{pol, acl}, []Fact{pab}, "111122223333")
+	for _, r := range res {
+		if r.Target != "module.b.aws_s3_bucket.this[0]" {
+			t.Errorf("%s: target = %s", r.Address, r.Target)
+		}
+		if got := settingsText(r.Settings); !strings.Contains(got, "restrict=on") {
+			t.Errorf("%s: settings = %q", r.Address, got)
+		}
+	}
+}
