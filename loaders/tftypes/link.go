@@ -412,8 +412,13 @@ func (l *linker) accessPoint(r *loaders.Resource) {
 		setS3(r, pab, loaders.Flag{})
 		return
 	}
-	if a, ok := ap.Args["public_access_block_configuration"]; ok {
+	if a, ok := ap.Args["public_access_block_configuration"]; ok && a.Value.Kind != policy.Null {
 		pab = loaders.CombinePublicAccessBlocks(pab, levelOf(ap, readPAB(a.Value, "", ap.Address+".public_access_block_configuration", true)))
+	} else {
+		// S3 turns every Block Public Access setting on for an access point
+		// created without them, and they cannot be changed afterwards (S3
+		// User Guide, "Managing public access to access points").
+		pab = loaders.CombinePublicAccessBlocks(pab, loaders.AllOn(ap.Address+" (access point default)"))
 	}
 	pab = loaders.CombinePublicAccessBlocks(pab, l.bucketPAB(ap.Target, ap.TargetName))
 	setS3(r, pab, loaders.Flag{})

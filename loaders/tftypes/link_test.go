@@ -206,16 +206,18 @@ func TestLinkAccessPoints(t *testing.T) {
 			want:  "ignore_acls=on policy=on restrict=on",
 		},
 		{
-			name:  "no block: nothing is assumed; a VPC origin",
+			// S3 turns every setting on for an access point created without
+			// them (S3 User Guide, "Managing public access to access points").
+			name:  "no block: S3's access point default is every setting on; a VPC origin",
 			res:   apPolicy("aws_s3control_access_point_policy", "aws_s3control_access_point_policy.p", "", "arn:aws:s3:us-east-1:111122223333:accesspoint/a"),
 			facts: []Fact{ap("aws_s3_access_point.a", "", "arn:aws:s3:*:self:accesspoint/a", `{"vpc_configuration": [{"vpc_id": "vpc-1"}]}`)},
-			want:  "vpc_only=on",
+			want:  "acls=on ignore_acls=on policy=on restrict=on vpc_only=on",
 		},
 		{
 			name: "its bucket's block",
 			res:  apPolicy("aws_s3control_access_point_policy", "aws_s3control_access_point_policy.p", "aws_s3_access_point.a", ""),
 			facts: []Fact{
-				ap("aws_s3_access_point.a", "aws_s3_bucket.b", "", `{}`),
+				ap("aws_s3_access_point.a", "aws_s3_bucket.b", "", `{"public_access_block_configuration": [{"block_public_acls": false, "ignore_public_acls": false, "block_public_policy": false, "restrict_public_buckets": false}]}`),
 				fact(t, "aws_s3_bucket_public_access_block", "aws_s3_bucket_public_access_block.b", "aws_s3_bucket.b", "", "", `{"restrict_public_buckets": true}`),
 			},
 			want: "restrict=on",
