@@ -44,6 +44,17 @@ type Engine struct {
 	rules  []*Rule
 	byKind map[string][]*Rule
 	any    []*Rule // rules with kind "*"
+	// together holds, for each kind judged by several rules (an S3
+	// bucket's policy and ACL rules), one query that evaluates them all,
+	// so that the library they share is evaluated once per resource.
+	together map[string]*kindQuery
+}
+
+// kindQuery evaluates the findings of several rules in one query; the
+// findings of rules[i] are bound to the variable r<i>.
+type kindQuery struct {
+	rules []*Rule
+	query rego.PreparedEvalQuery
 }
 
 // Capabilities returns the builtins a perimeter rule may use: OPA's, minus
@@ -79,7 +90,7 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rules, byKind: map[string][]*Rule{}}
+	e := &Engine{rules: rules, byKind: map[string][]*Rule{}, together: map[string]*kindQuery{}}
 	for _, r := range rules {
 		pq, err := rego.New(
 			rego.Compiler(compiler),
@@ -98,6 +109,26 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 			}
 			e.byKind[k] = append(e.byKind[k], r)
 		}
+	}
+	for kind := range e.byKind {
+		rules := e.rulesFor(kind)
+		if len(rules) < 2 {
+			continue
+		}
+		parts := make([]string, len(rules))
+		for i, r := range rules {
+			parts[i] = fmt.Sprintf("r%d = data.%s.findings", i, r.Package)
+		}
+		pq, err := rego.New(
+			rego.Compiler(compiler),
+			rego.Query(strings.Join(parts, "; ")),
+			rego.Capabilities(Capabilities()),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("rules for %s: %w", kind, err)
+		}
+		e.together[kind] = &kindQuery{rules: rules, query: pq}
 	}
 	return e, nil
 }
@@ -224,6 +255,12 @@ func (e *Engine) evaluateOne(ctx context.Context, zone *ast.Term, res *loaders.R
 		return nil, diags
 	}
 	input := inputValue(zone, res)
+	if q := e.together[res.Kind]; q != nil {
+		if found, ok := q.eval(ctx, input, res); ok {
+			return append(out, found...), diags
+		}
+		// An error: evaluate rule by rule to say which rule failed.
+	}
 	for _, r := range rules {
 		rs, err := r.query.Eval(ctx, rego.EvalParsedInput(input))
 		if err != nil {
@@ -237,6 +274,23 @@ func (e *Engine) evaluateOne(ctx context.Context, zone *ast.Term, res *loaders.R
 		out = append(out, found...)
 	}
 	return out, diags
+}
+
+// eval evaluates every rule of the query at once; ok is false when the
+// evaluation or the decoding failed.
+func (q *kindQuery) eval(ctx context.Context, input ast.Value, res *loaders.Resource) (out []Finding, ok bool) {
+	rs, err := q.query.Eval(ctx, rego.EvalParsedInput(input))
+	if err != nil || len(rs) != 1 {
+		return nil, false
+	}
+	for i, r := range q.rules {
+		found, err := decodeValue(rs[0].Bindings[fmt.Sprintf("r%d", i)], r, res)
+		if err != nil {
+			return nil, false
+		}
+		out = append(out, found...)
+	}
+	return out, true
 }
 
 // problemDiagnostics reports grammar problems of policies that still parsed

@@ -121,9 +121,17 @@ func decodeFindings(rs rego.ResultSet, r *Rule, res *loaders.Resource) ([]Findin
 	if len(rs) == 0 || len(rs[0].Expressions) == 0 {
 		return nil, nil
 	}
+	return decodeValue(rs[0].Expressions[0].Value, r, res)
+}
+
+// decodeValue decodes the value of one rule's findings set.
+func decodeValue(v any, r *Rule, res *loaders.Resource) ([]Finding, error) {
+	if v == nil {
+		return nil, nil
+	}
 	// Round-trip through JSON: findings are few, and this keeps custom
 	// rules' extra fields from mattering.
-	data, err := json.Marshal(rs[0].Expressions[0].Value)
+	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}

@@ -17,12 +17,43 @@ import (
 // can be granted; NotAction is expanded within them when computing access
 // levels.
 var kindServices = map[string][]string{
-	loaders.KindS3Bucket:       {"s3"},
-	loaders.KindIAMRole:        {"sts"},
-	loaders.KindKMSKey:         {"kms"},
-	loaders.KindLambdaFunction: {"lambda"},
-	loaders.KindLambdaLayer:    {"lambda"},
-	loaders.KindSQSQueue:       {"sqs"},
+	loaders.KindS3Bucket:                 {"s3"},
+	loaders.KindIAMRole:                  {"sts"},
+	loaders.KindKMSKey:                   {"kms"},
+	loaders.KindLambdaFunction:           {"lambda"},
+	loaders.KindLambdaLayer:              {"lambda"},
+	loaders.KindSQSQueue:                 {"sqs"},
+	loaders.KindS3AccessPoint:            {"s3"},
+	loaders.KindS3MultiRegionAccessPoint: {"s3"},
+	loaders.KindS3DirectoryBucket:        {"s3express"},
+	loaders.KindSNSTopic:                 {"sns"},
+	loaders.KindSecret:                   {"secretsmanager"},
+	loaders.KindECRRepository:            {"ecr"},
+	loaders.KindECRRegistry:              {"ecr"},
+	loaders.KindEFSFileSystem:            {"elasticfilesystem"},
+	loaders.KindEBSSnapshot:              {"ec2"},
+	loaders.KindRDSSnapshot:              {"rds"},
+	loaders.KindRDSClusterSnapshot:       {"rds"},
+	loaders.KindDynamoDBTable:            {"dynamodb"},
+	loaders.KindDynamoDBStream:           {"dynamodb"},
+	loaders.KindAPIGatewayRestAPI:        {"execute-api"},
+	loaders.KindOpenSearchDomain:         {"es"},
+	loaders.KindLambdaFunctionURL:        {"lambda"},
+	loaders.KindAMI:                      {"ec2"},
+	loaders.KindRAMResourceShare:         {"ram"},
+	loaders.KindVPCEndpointService:       {"ec2", "vpce"},
+	loaders.KindGlueCatalog:              {"glue"},
+	loaders.KindEventBus:                 {"events"},
+	loaders.KindLogsResourcePolicy:       {"logs"},
+	loaders.KindLogsDestination:          {"logs"},
+	loaders.KindBackupVault:              {"backup"},
+	loaders.KindGlacierVault:             {"glacier"},
+	loaders.KindCodeArtifactDomain:       {"codeartifact"},
+	loaders.KindCodeArtifactRepository:   {"codeartifact"},
+	loaders.KindKinesisStream:            {"kinesis"},
+	// What an unread module creates is not known: NotAction is expanded
+	// over every service ("*" stands for all).
+	loaders.KindModuleInput: {"*"},
 }
 
 // Input returns the Rego input for one resource as plain Go values, the
@@ -47,7 +78,23 @@ func zoneTerm(z Zone) *ast.Term {
 	)
 }
 
-func item(k string, v *ast.Term) [2]*ast.Term { return ast.Item(ast.StringTerm(k), v) }
+// keyTerms interns the input's object keys: the input is built once per
+// resource, and allocating every key anew showed in profiles.
+var keyTerms = func() map[string]*ast.Term {
+	m := map[string]*ast.Term{}
+	for _, k := range []string{"access_levels", "account", "accounts", "actions", "actions_reason", "address", "attribute", "base", "column", "condition", "conditions", "declared", "documents", "effect", "effect_reason", "end_column", "end_line", "file", "if_exists", "index", "key", "kind", "line", "location", "message", "negated", "not_action", "not_resource", "operator", "org_id", "own_account", "principal_element", "principal_location", "principals", "problems", "qualifier", "reason", "resource", "resource_reason", "resources", "settings", "sid", "source", "statements", "synthetic", "target", "target_name", "type", "unknown", "value", "values", "written_key", "zone"} {
+		m[k] = ast.StringTerm(k)
+	}
+	return m
+}()
+
+func item(k string, v *ast.Term) [2]*ast.Term {
+	t, ok := keyTerms[k]
+	if !ok {
+		t = ast.StringTerm(k)
+	}
+	return ast.Item(t, v)
+}
 
 func stringArray(ss []string) *ast.Term {
 	terms := make([]*ast.Term, len(ss))
@@ -70,6 +117,9 @@ func locationTerm(r policy.Range) *ast.Term {
 func resourceTerm(res *loaders.Resource) *ast.Term {
 	docs := make([]*ast.Term, len(res.Documents))
 	services := kindServices[res.Kind]
+	if len(services) == 1 && services[0] == "*" {
+		services = nil // every service
+	}
 	for i, d := range res.Documents {
 		docs[i] = documentTerm(i, d, services)
 	}

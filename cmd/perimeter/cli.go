@@ -10,9 +10,11 @@ import (
 	"runtime/debug"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/pflag"
 
+	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/rules"
 )
 
@@ -32,6 +34,19 @@ type env struct {
 	// isTerminal reports whether stdout is a terminal (for colour); nil
 	// means "ask the OS about os.Stdout".
 	isTerminal func() bool
+	// now is the clock archive expiry dates are compared with; nil means
+	// time.Now. Tests fix it.
+	now func() time.Time
+	// loaders are the input languages; nil means allLoaders(). Tests
+	// give their own.
+	loaders func() []loaders.Loader
+}
+
+func (e env) clock() time.Time {
+	if e.now != nil {
+		return e.now()
+	}
+	return time.Now()
 }
 
 // version is set at build time with -ldflags "-X main.version=..."; a
@@ -52,10 +67,12 @@ const usage = `perimeter finds every grant in Terraform and CloudFormation that 
 outside your zone of trust reach a resource, before it is deployed.
 
 Usage:
-  perimeter scan [flags] [PATH...]   scan files and directories (default ".")
-  perimeter rules [--rules DIR]      list the rules
-  perimeter test DIR...              run the Rego tests (*_test.rego) of custom rules
-  perimeter version                  print the version
+  perimeter scan [flags] [PATH...]       scan files and directories (default ".")
+  perimeter baseline [flags] [PATH...]   accept the current findings into .perimeter-archive.yml
+  perimeter precommit [flags] FILE...    scan the directories of the given files (the pre-commit hook)
+  perimeter rules [--rules DIR]          list the rules
+  perimeter test DIR...                  run the Rego tests (*_test.rego) of custom rules
+  perimeter version                      print the version
 
 Run "perimeter scan --help" for the scan flags.
 `
@@ -68,6 +85,10 @@ func run(ctx context.Context, args []string, e env) int {
 	switch args[0] {
 	case "scan":
 		return runScan(ctx, args[1:], e)
+	case "baseline":
+		return runBaseline(ctx, args[1:], e)
+	case "precommit":
+		return runPrecommit(ctx, args[1:], e)
 	case "rules":
 		return runRules(ctx, args[1:], e)
 	case "test":

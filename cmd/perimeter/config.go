@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/suppress"
 )
 
 // ConfigName is the file perimeter looks for in the scanned directory and
@@ -34,6 +36,18 @@ type Config struct {
 	// Partition and Region used to build ARNs the configuration leaves open.
 	Partition string `yaml:"partition"`
 	Region    string `yaml:"region"`
+
+	// FailOn and FailLevel are the thresholds of --fail-on and
+	// --fail-level.
+	FailOn    string `yaml:"fail_on"`
+	FailLevel string `yaml:"fail_level"`
+	// Archive holds archive rules and accepted findings, like
+	// .perimeter-archive.yml (docs/integrations.md).
+	Archive *suppress.Archive `yaml:"archive"`
+	// ArchiveFile is the archive file to read (and `perimeter baseline` to
+	// write), relative to this file; default: .perimeter-archive.yml found
+	// the way this file is.
+	ArchiveFile string `yaml:"archive_file"`
 
 	path string // where it was read from
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"flag"
 	"os"
 	"path/filepath"
@@ -22,7 +23,16 @@ var goldenCases = []struct {
 	{"examples.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/examples"}, exitFindings},
 	{"examples.json", []string{"scan", "--account", "111122223333", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
 	{"examples-undeclared.txt", []string{"scan", "--no-config", "testdata/examples"}, exitFindings},
+	{"plan.json", []string{"scan", "--account", "111122223333", "--no-config", "--format", "json", "testdata/plan"}, exitFindings},
+	{"plan-only.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/plan/plan.json"}, exitFindings},
+	{"plan-sources.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/plan/main.tf"}, exitFindings},
 	{"examples-org.json", []string{"scan", "--account", "111122223333", "--account", "444455556666", "--org-id", "o-abcdefghij", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
+	// The messages of the fixture-driven cases (TestCases checks which
+	// findings they give).
+	{"cases-cloudformation.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/cases/cloudformation"}, exitFindings},
+	{"cases-cloudformation-org.txt", []string{"scan", "--account", "111122223333", "--org-id", "o-abcdefghij", "--no-config", "testdata/cases/cloudformation-org"}, exitFindings},
+	{"cases-terraform.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/cases/terraform"}, exitFindings},
+	{"cases-terraform-org.txt", []string{"scan", "--account", "111122223333", "--org-id", "o-abcdefghij", "--no-config", "testdata/cases/terraform-org"}, exitFindings},
 }
 
 func TestGolden(t *testing.T) {
@@ -86,5 +96,45 @@ func TestTFVarFromTheEnvironment(t *testing.T) {
 	stdout, _, _ := runCLI(t, []string{"TF_VAR_partner_account=555566667777"}, "scan", "--no-config", "--account", "111122223333", "testdata/examples/terraform")
 	if !strings.Contains(stdout, "account 555566667777, outside the zone of trust, can sqs:SendMessage") {
 		t.Errorf("TF_VAR_partner_account was not applied:\n%s", stdout)
+	}
+}
+
+// TestFingerprintsDoNotDependOnTheWorkingDirectory: a baseline written at
+// the repository root must match a scan run from a subdirectory.
+func TestFingerprintsDoNotDependOnTheWorkingDirectory(t *testing.T) {
+	repo := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(repo, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	infra := filepath.Join(repo, "infra", "app")
+	if err := os.MkdirAll(infra, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := `resource "aws_sqs_queue_policy" "q" {
+  queue_url = "https://sqs.us-east-1.amazonaws.com/111122223333/q"
+  policy    = jsonencode({Statement = [{Effect = "Allow", Principal = "*", Action = "sqs:SendMessage"}]})
+}
+`
+	if err := os.WriteFile(filepath.Join(infra, "main.tf"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ids := func(dir string, path string) string {
+		t.Chdir(dir)
+		stdout, _, _ := runCLI(t, nil, "scan", "--no-config", "--format", "json", path)
+		var out struct {
+			Findings []struct {
+				ID string `json:"id"`
+			} `json:"findings"`
+		}
+		if err := json.Unmarshal([]byte(stdout), &out); err != nil || len(out.Findings) != 1 {
+			t.Fatalf("scan of %s from %s: %v\n%s", path, dir, err, stdout)
+		}
+		return out.Findings[0].ID
+	}
+	fromRoot := ids(repo, "infra/app")
+	fromSub := ids(infra, ".")
+	fromMiddle := ids(filepath.Join(repo, "infra"), "app")
+	if fromRoot != fromSub || fromRoot != fromMiddle {
+		t.Errorf("finding IDs differ by working directory: root %s, subdirectory %s, middle %s", fromRoot, fromSub, fromMiddle)
 	}
 }

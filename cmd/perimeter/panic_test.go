@@ -28,6 +28,7 @@ func TestPanicInALoaderIsIsolated(t *testing.T) {
 		{"terraform module", "app", "app", "internal error while evaluating module app: injected", "app/public.tf"},
 		{"cloudformation template read", "app/boom.yaml", "app/boom.yaml", "internal error while reading the template: injected", ""},
 		{"cloudformation template analysed", "app/public.yaml#analyse", "app/public.yaml", "internal error while analysing the template: injected", "app/public.yaml"},
+		{"terraform plan", "app/plan.json", "app/plan.json", "internal error while reading the plan: injected", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -37,6 +38,7 @@ func TestPanicInALoaderIsIsolated(t *testing.T) {
 			}
 			write(t, dir, "app/boom.tf", "locals {\n  a = 1\n}\n")
 			write(t, dir, "app/boom.yaml", "AWSTemplateFormatVersion: \"2010-09-09\"\nResources:\n  Q: {Type: AWS::SQS::Queue}\n")
+			write(t, dir, "app/plan.json", `{"format_version": "1.2", "planned_values": {"root_module": {"resources": []}}}`)
 			t.Chdir(dir)
 			testLoaderHook = func(p string) {
 				if p == tt.at {

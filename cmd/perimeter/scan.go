@@ -16,9 +16,11 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/report"
+	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/suppress"
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/loaders/cloudformation"
 	"github.com/perimeter-iac/perimeter/loaders/terraform"
+	"github.com/perimeter-iac/perimeter/loaders/tfplan"
 	"github.com/perimeter-iac/perimeter/rules"
 )
 
@@ -42,6 +44,14 @@ type scanFlags struct {
 	limits      loaders.Limits
 	stats       bool
 	noColor     bool
+
+	failOn         string
+	failLevel      string
+	showSuppressed bool
+	archive        string
+	newSince       string
+	// writingArchive: baseline creates the --archive file when missing.
+	writingArchive bool
 }
 
 func (f *scanFlags) register(fs *pflag.FlagSet) {
@@ -54,7 +64,7 @@ func (f *scanFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&f.workspace, "workspace", "", `Terraform workspace name for terraform.workspace (default "default")`)
 	fs.StringArrayVar(&f.parameters, "parameter", nil, "CloudFormation parameter override KEY=VALUE (repeatable)")
 	fs.StringArrayVar(&f.paramFiles, "parameter-file", nil, `CloudFormation parameters file, AWS CLI ([{"ParameterKey":..}]) or template-configuration ({"Parameters":{..}}) format (repeatable)`)
-	fs.StringArrayVar(&f.formats, "format", nil, "output format, optionally to a file: text, json, or NAME=FILE (repeatable; default text)")
+	fs.StringArrayVar(&f.formats, "format", nil, "output format, optionally to a file: "+strings.Join(report.FormatNames(), ", ")+", as NAME or NAME=FILE (repeatable; default text)")
 	fs.StringVarP(&f.output, "output", "o", "", "write the report to FILE instead of standard output")
 	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "also load custom Rego rules from this directory (repeatable)")
 	fs.StringVar(&f.partition, "partition", "", `AWS partition for ARNs the configuration leaves open (default "aws")`)
@@ -66,6 +76,11 @@ func (f *scanFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.limits.MaxStatements, "max-statements", loaders.DefaultMaxStatements, "analyse at most this many statements of one policy; the rest are reported unresolved")
 	fs.BoolVar(&f.stats, "stats", false, "print counts and the time of each stage to standard error")
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour text output (NO_COLOR is honoured too)")
+	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 only for findings at least this exposed: public, external, unresolved (default) or none")
+	fs.StringVar(&f.failLevel, "fail-level", "", "exit 1 only for findings of at least this severity: info (default), low, medium, high, critical")
+	fs.BoolVar(&f.showSuppressed, "show-suppressed", false, "list suppressed findings in text and markdown output (JSON and SARIF always carry them)")
+	fs.StringVar(&f.archive, "archive", "", "read archive rules and accepted findings from FILE (default: "+suppress.ArchiveFileName+" found like "+ConfigName+")")
+	fs.StringVar(&f.newSince, "new-since", "", "report only findings not present at git revision REF (pull-request mode)")
 }
 
 var (
@@ -79,6 +94,16 @@ type scanSettings struct {
 	opts       loaders.Options
 	ruleDirs   []string
 	configPath string
+
+	// Suppressions and thresholds (ux.go).
+	archive     *suppress.Archive // config section and file, merged; never nil
+	archiveFile string            // the archive file read, or where baseline writes
+	fileArchive *suppress.Archive // the archive file alone; nil when it does not exist
+	threshold   threshold
+	// workDir is what discovery shows paths relative to ("" = the working
+	// directory); --new-since sets it to scan another revision's tree.
+	workDir string
+	loaders []loaders.Loader
 }
 
 func settingsFrom(f *scanFlags, paths []string, e env) (*scanSettings, error) {
@@ -86,7 +111,10 @@ func settingsFrom(f *scanFlags, paths []string, e env) (*scanSettings, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &scanSettings{configPath: cfg.path}
+	s := &scanSettings{configPath: cfg.path, loaders: allLoaders()}
+	if e.loaders != nil {
+		s.loaders = e.loaders()
+	}
 	if s.zone, err = zoneFrom(f, cfg); err != nil {
 		return nil, err
 	}
@@ -99,6 +127,12 @@ func settingsFrom(f *scanFlags, paths []string, e env) (*scanSettings, error) {
 	s.opts.Limits = s.opts.Limits.OrDefaults()
 	s.opts.TestHook = testLoaderHook
 	s.ruleDirs = append(slices.Clone(cfg.Rules), f.ruleDirs...)
+	if s.threshold, err = thresholdFrom(f, cfg); err != nil {
+		return nil, err
+	}
+	if err := s.loadArchive(f, cfg, paths); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -225,11 +259,13 @@ func parseFormats(specs []string, output string) ([]destination, error) {
 
 const scanHeader = `Usage: perimeter scan [flags] [PATH...]
 
-Scans Terraform (.tf, .tf.json, .tfvars) and CloudFormation (YAML/JSON
-templates, recognised by content) under each PATH (default ".") and reports
-every grant that reaches outside the zone of trust.
+Scans Terraform (.tf, .tf.json, .tfvars; plan JSON from terraform show -json)
+and CloudFormation (YAML/JSON templates, recognised by content) under each
+PATH (default ".") and reports every grant that reaches outside the zone of
+trust.
 
-Exit status: 0 no findings, 1 findings, 2 an error prevented part of the
+Exit status: 0 no findings, 1 findings (at or above --fail-on and
+--fail-level; suppressed ones never count), 2 an error prevented part of the
 analysis (the rest is still reported).
 `
 
@@ -244,7 +280,13 @@ func runScan(ctx context.Context, args []string, e env) int {
 	if len(paths) == 0 {
 		paths = []string{"."}
 	}
-	settings, err := settingsFrom(&f, paths, e)
+	return scanAndReport(ctx, &f, paths, e)
+}
+
+// scanAndReport is `perimeter scan` after flag parsing: scan, apply
+// suppressions and --new-since, write every format, and pick the exit code.
+func scanAndReport(ctx context.Context, f *scanFlags, paths []string, e env) int {
+	settings, err := settingsFrom(f, paths, e)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
 		return exitError
@@ -263,11 +305,23 @@ func runScan(ctx context.Context, args []string, e env) int {
 	}
 	timer.done("compile rules")
 
-	rep := scan(ctx, engine, paths, settings, f.maxFileSize, timer)
+	rep, files := scan(ctx, engine, paths, settings, f.maxFileSize, timer)
+	applySuppressions(rep, files, settings, e)
+	timer.done("suppress")
+	if f.newSince != "" {
+		if err := filterNewSince(ctx, engine, rep, f.newSince, paths, settings, f.maxFileSize, e); err != nil {
+			fmt.Fprintf(e.stderr, "perimeter: --new-since %s: %v\n", f.newSince, err)
+			return exitError
+		}
+		timer.done("new-since")
+	}
+	rep.Errors.Sort()
+	placeSources(rep, dests, e)
 
 	color := !f.noColor && e.getenv("NO_COLOR") == "" && isTerminal(e)
 	for _, d := range dests {
-		if err := writeReport(d, rep, color && d.file == "", e.stdout); err != nil {
+		opts := report.Options{Color: color && d.file == "", ShowSuppressed: f.showSuppressed}
+		if err := writeReport(d, rep, opts, e.stdout); err != nil {
 			fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
 			return exitError
 		}
@@ -276,26 +330,18 @@ func runScan(ctx context.Context, args []string, e env) int {
 	if f.stats {
 		timer.print(e.stderr, rep)
 	}
-
-	switch {
-	case rep.Errors.HasErrors():
-		return exitError
-	case len(rep.Findings) > 0:
-		return exitFindings
-	default:
-		return exitClean
-	}
+	return exitCode(rep, settings.threshold, e)
 }
 
-func writeReport(d destination, rep *report.Report, color bool, stdout io.Writer) error {
+func writeReport(d destination, rep *report.Report, opts report.Options, stdout io.Writer) error {
 	if d.file == "" {
-		return d.writer(stdout, rep, report.Options{Color: color})
+		return d.writer(stdout, rep, opts)
 	}
 	out, err := os.Create(d.file)
 	if err != nil {
 		return err
 	}
-	if err := d.writer(out, rep, report.Options{}); err != nil {
+	if err := d.writer(out, rep, opts); err != nil {
 		_ = out.Close()
 		return fmt.Errorf("%s: %w", d.file, err)
 	}
@@ -316,15 +362,16 @@ func isTerminal(e env) bool {
 // allLoaders is the explicit wiring of the input languages, in the order
 // they are offered each file.
 func allLoaders() []loaders.Loader {
-	return []loaders.Loader{terraform.New(), cloudformation.New()}
+	return []loaders.Loader{terraform.New(), tfplan.New(), cloudformation.New()}
 }
 
-// scan runs discovery, loading and judgement.
-func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSettings, maxFileSize int64, timer *stageTimer) *report.Report {
-	files, diags := loaders.Discover(paths, loaders.DiscoverOptions{MaxFileSize: maxFileSize})
+// scan runs discovery, loading and judgement. It also returns the files
+// the loaders claimed, for suppression comments.
+func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSettings, maxFileSize int64, timer *stageTimer) (*report.Report, map[string][]byte) {
+	files, diags := loaders.Discover(paths, loaders.DiscoverOptions{MaxFileSize: maxFileSize, WorkDir: s.workDir})
 	timer.done("discover")
 
-	ls := allLoaders()
+	ls := s.loaders
 	claimed := make([][]loaders.File, len(ls))
 	for _, file := range files {
 		i := claimant(ls, file.Path, file.Data)
@@ -359,10 +406,17 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 		})
 	}
 	wg.Wait()
+	// A plan and the configuration it was made from list the same grants:
+	// the plan's win.
+	resources = tfplan.Supersede(resources)
 	diags = append(diags, loaders.CapStatements(resources, s.opts.Limits.MaxStatements)...)
 	timer.done("load")
 
 	findings, evalDiags := engine.Evaluate(ctx, s.zone, resources)
+	root := repoRoot()
+	for i := range findings {
+		findings[i].ID = findingID(&findings[i], s.workDir, root)
+	}
 	diags = append(diags, evalDiags...)
 	diags.Sort()
 	diags = capPerFile(diags, maxDiagnosticsPerFile)
@@ -373,8 +427,12 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 		policies += len(r.Documents)
 	}
 	nFiles := 0
+	contents := map[string][]byte{}
 	for _, c := range claimed {
 		nFiles += len(c)
+		for _, file := range c {
+			contents[file.Path] = file.Data
+		}
 	}
 	return &report.Report{
 		Tool:     "perimeter",
@@ -386,7 +444,7 @@ func scan(ctx context.Context, engine *rules.Engine, paths []string, s *scanSett
 		Stats:    report.Stats{Files: nFiles, Resources: len(resources), Policies: policies},
 
 		Resources: resources,
-	}
+	}, contents
 }
 
 // loadSafely runs one loader. Each loader isolates its files (a panic while

@@ -149,7 +149,7 @@ func (e *evaluator) samFunction(res *resource, props policy.Value) []loaders.Res
 		}
 	}
 	if url, ok := field(props, "FunctionUrlConfig"); ok {
-		if d, ok := e.functionURL(url); ok {
+		if d, ok := e.functionURL(url, "FunctionUrlConfig.AuthType"); ok {
 			r2 := base
 			r2.Address = res.id + "UrlPublicPermissions"
 			r2.Range, r2.DeclRange = url.Range, res.declRange
@@ -187,7 +187,7 @@ func (e *evaluator) eventGrant(res *resource, ev policy.Field, typRaw policy.Val
 
 // functionURL: SAM adds a public permission for AuthType NONE only. An
 // AuthType that cannot be resolved gives an unknown grantee.
-func (e *evaluator) functionURL(url policy.Value) (loaders.Document, bool) {
+func (e *evaluator) functionURL(url policy.Value, attribute string) (loaders.Document, bool) {
 	raw, ok := field(url, "AuthType")
 	if !ok {
 		return loaders.Document{}, false
@@ -199,7 +199,7 @@ func (e *evaluator) functionURL(url policy.Value) (loaders.Document, bool) {
 	principal := str("*", v.Range)
 	switch {
 	case v.Kind == policy.Unknown:
-		principal = unknown("FunctionUrlConfig.AuthType: "+v.Reason, v.Range)
+		principal = unknown(attribute+": "+v.Reason, v.Range)
 	case v.Str != "NONE":
 		return loaders.Document{}, false
 	}
@@ -209,7 +209,7 @@ func (e *evaluator) functionURL(url policy.Value) (loaders.Document, bool) {
 		Conditions: []loaders.GrantCondition{{Operator: "StringEquals", Key: "lambda:FunctionUrlAuthType", Values: []policy.Value{str("NONE", v.Range)}}},
 		Range:      url.Range,
 	}
-	return loaders.Document{Attribute: "FunctionUrlConfig.AuthType", Synthetic: true, Range: v.Range, Policy: g.Document()}, true
+	return loaders.Document{Attribute: attribute, Synthetic: true, Range: v.Range, Policy: g.Document()}, true
 }
 
 // samAPI turns an AWS::Serverless::Api's Auth.ResourcePolicy into the

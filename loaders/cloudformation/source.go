@@ -211,6 +211,13 @@ func (c *yamlConverter) plain(n *yaml.Node, depth int) policy.Value {
 		switch {
 		case n.Style&yaml.LiteralStyle != 0:
 			c.noteBlock(n, r)
+		case n.Style&yaml.FoldedStyle != 0 && !strings.Contains(n.Value, "\n"):
+			// A folded scalar written on one line reads like a literal
+			// one; folded over several lines, its positions are lost.
+			c.noteBlock(n, r)
+			if pos, ok := c.blocks[r.Start]; ok && !c.oneLine(pos.Line, n.Value) {
+				delete(c.blocks, r.Start)
+			}
 		case n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle) != 0:
 			c.quoted[r.Start] = true
 		}
@@ -283,6 +290,18 @@ func deref(n *yaml.Node) *yaml.Node {
 		n = n.Alias
 	}
 	return n
+}
+
+// oneLine reports whether line holds exactly value (after indentation).
+func (c *yamlConverter) oneLine(line int, value string) bool {
+	if line < 1 || line > len(c.lines) {
+		return false
+	}
+	end := len(c.data)
+	if line < len(c.lines) {
+		end = c.lines[line]
+	}
+	return strings.TrimSpace(string(c.data[c.lines[line-1]:end])) == value
 }
 
 // noteBlock records where the content of a literal block scalar starts: the

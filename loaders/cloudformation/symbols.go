@@ -66,8 +66,34 @@ var symbols = map[string]symbolSpec{
 	"AWS::OpenSearchService::Domain": {nameProp: "DomainName", ref: "{n}", attrs: map[string]string{"Arn": "arn:{p}:es:{r}:{a}:domain/{n}", "DomainArn": "arn:{p}:es:{r}:{a}:domain/{n}"}},
 	"AWS::SSM::Parameter":            {nameProp: "Name", ref: "{n}"},
 	"AWS::EFS::FileSystem":           {ref: "{id}", attrs: map[string]string{"Arn": "arn:{p}:elasticfilesystem:{r}:{a}:file-system/{id}", "FileSystemId": "{id}"}},
-	"AWS::ApiGateway::RestApi":       {ref: "{id}"},
-	"AWS::CloudFront::Distribution":  {ref: "{id}", attrs: map[string]string{"DomainName": "{id}.cloudfront.net"}},
+	"AWS::ApiGateway::RestApi":       {nameProp: "Name", ref: "{id}"},
+	"AWS::S3::AccessPoint": {nameProp: "Name", ref: "{n}", attrs: map[string]string{
+		"Arn": "arn:{p}:s3:{r}:{a}:accesspoint/{n}", "Name": "{n}",
+	}},
+	"AWS::S3::MultiRegionAccessPoint":  {nameProp: "Name", ref: "{n}"},
+	"AWS::S3ObjectLambda::AccessPoint": {nameProp: "Name", ref: "{n}", attrs: map[string]string{"Arn": "arn:{p}:s3-object-lambda:{r}:{a}:accesspoint/{n}"}},
+	"AWS::S3Express::DirectoryBucket":  {nameProp: "BucketName", ref: "{n}", attrs: map[string]string{"Arn": "arn:{p}:s3express:{r}:{a}:bucket/{n}"}},
+	"AWS::KMS::ReplicaKey":             {ref: "{id}", attrs: map[string]string{"Arn": "arn:{p}:kms:{r}:{a}:key/{id}", "KeyId": "{id}"}},
+	"AWS::SNS::TopicInlinePolicy":      {ref: "{id}"},
+	"AWS::Backup::BackupVault": {nameProp: "BackupVaultName", ref: "{n}", attrs: map[string]string{
+		"BackupVaultArn": "arn:{p}:backup:{r}:{a}:backup-vault:{n}", "BackupVaultName": "{n}",
+	}},
+	"AWS::CodeArtifact::Domain": {nameProp: "DomainName", ref: "arn:{p}:codeartifact:{r}:{a}:domain/{n}", attrs: map[string]string{
+		"Arn": "arn:{p}:codeartifact:{r}:{a}:domain/{n}", "Name": "{n}",
+	}},
+	"AWS::CodeArtifact::Repository": {nameProp: "RepositoryName", ref: "arn:{p}:codeartifact:{r}:{a}:repository/*/{n}", attrs: map[string]string{
+		"Arn": "arn:{p}:codeartifact:{r}:{a}:repository/*/{n}", "Name": "{n}",
+	}},
+	"AWS::Logs::Destination":    {nameProp: "DestinationName", ref: "{n}", attrs: map[string]string{"Arn": "arn:{p}:logs:{r}:{a}:destination:{n}"}},
+	"AWS::Logs::ResourcePolicy": {nameProp: "PolicyName", ref: "{n}"},
+	"AWS::RAM::ResourceShare":   {nameProp: "Name", ref: "arn:{p}:ram:{r}:{a}:resource-share/{id}", attrs: map[string]string{"Arn": "arn:{p}:ram:{r}:{a}:resource-share/{id}"}},
+	"AWS::Kinesis::StreamConsumer": {nameProp: "ConsumerName", ref: "arn:{p}:kinesis:{r}:{a}:stream/*/consumer/{n}:*", attrs: map[string]string{
+		"ConsumerARN": "arn:{p}:kinesis:{r}:{a}:stream/*/consumer/{n}:*", "ConsumerName": "{n}",
+	}},
+	"AWS::DynamoDB::GlobalTable": {nameProp: "TableName", ref: "{n}", attrs: map[string]string{
+		"Arn": "arn:{p}:dynamodb:{r}:{a}:table/{n}", "StreamArn": "arn:{p}:dynamodb:{r}:{a}:table/{n}/stream/*",
+	}},
+	"AWS::CloudFront::Distribution": {ref: "{id}", attrs: map[string]string{"DomainName": "{id}.cloudfront.net"}},
 	"AWS::Serverless::Function": {nameProp: "FunctionName", ref: "{n}", attrs: map[string]string{
 		"Arn": "arn:{p}:lambda:{r}:{a}:function:{n}",
 	}},

@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/perimeter-iac/perimeter/loaders"
@@ -9,23 +10,43 @@ import (
 )
 
 // exposure describes a resource type that grants access: the kind of
-// resource it exposes, the property holding its policy document (or how to
+// resource it exposes, the properties holding its policy documents (or how to
 // synthesise one from its properties), and the property naming the exposed
-// resource. Adding a type is adding an entry.
+// resource. Adding a type is adding an entry; docs/resource-types.md is the
+// table in prose.
 type exposure struct {
 	kind string
 	// policy is the property holding a policy document ("" when the grant
-	// is synthesised from other properties).
+	// is synthesised from other properties); a dotted path reaches into
+	// nested properties ("ResourcePolicy.PolicyDocument").
 	policy string
+	// more are further policy properties, each exposing a resource of its
+	// own kind (a DynamoDB table's stream policy) or of kind when empty.
+	more []policyProp
+	// optional: the resource grants nothing unless a policy property is
+	// set or synth builds a document (an AWS::S3::Bucket without
+	// AccessControl, an AWS::ECR::Repository without a policy).
+	optional bool
 	// target is the property naming the exposed resource; "" means the
 	// resource exposes itself (a role's trust policy, a key's key policy).
 	target string
 	// targetList is set when target is a list: one Resource per item.
 	targetList bool
 	grant      *grantSpec
+	// synth builds documents from properties that are not policies (an
+	// S3 canned ACL, a RAM share's principals).
+	synth func(e *evaluator, res *resource, props policy.Value) []loaders.Document
+	// settings computes Resource.Settings for one exposed target (S3 Block
+	// Public Access of the bucket a policy is attached to).
+	settings func(e *evaluator, res *resource, props policy.Value, t target) map[string]any
 	// custom builds the resources itself (SAM's resources, which stand
 	// for several generated ones).
 	custom func(e *evaluator, res *resource, props policy.Value) []loaders.Resource
+}
+
+// policyProp is a policy property of a resource and the kind it exposes.
+type policyProp struct {
+	path, kind string
 }
 
 // grantSpec synthesises a policy from permission-style properties.
@@ -40,7 +61,8 @@ type grantCond struct {
 }
 
 var exposures = map[string]exposure{
-	"AWS::S3::BucketPolicy": {kind: loaders.KindS3Bucket, policy: "PolicyDocument", target: "Bucket"},
+	"AWS::S3::BucketPolicy": {kind: loaders.KindS3Bucket, policy: "PolicyDocument", target: "Bucket", settings: (*evaluator).bucketPolicySettings},
+	"AWS::S3::Bucket":       {kind: loaders.KindS3Bucket, optional: true, synth: (*evaluator).bucketACL, settings: (*evaluator).bucketSettings},
 	"AWS::IAM::Role":        {kind: loaders.KindIAMRole, policy: "AssumeRolePolicyDocument"},
 	"AWS::KMS::Key":         {kind: loaders.KindKMSKey, policy: "KeyPolicy"},
 	"AWS::SQS::QueuePolicy": {kind: loaders.KindSQSQueue, policy: "PolicyDocument", target: "Queues", targetList: true},
@@ -58,6 +80,46 @@ var exposures = map[string]exposure{
 		principal: "Principal", action: "Action",
 		conditions: []grantCond{{"OrganizationId", "StringEquals", "aws:PrincipalOrgID"}},
 	}},
+
+	// S3 access points and directory buckets.
+	"AWS::S3::AccessPoint":                   {kind: loaders.KindS3AccessPoint, policy: "Policy", optional: true, settings: (*evaluator).accessPointSettings},
+	"AWS::S3::MultiRegionAccessPointPolicy":  {kind: loaders.KindS3MultiRegionAccessPoint, policy: "Policy", target: "MrapName", settings: (*evaluator).mrapSettings},
+	"AWS::S3ObjectLambda::AccessPointPolicy": {kind: loaders.KindS3AccessPoint, policy: "PolicyDocument", target: "ObjectLambdaAccessPoint"},
+	"AWS::S3Express::BucketPolicy":           {kind: loaders.KindS3DirectoryBucket, policy: "PolicyDocument", target: "Bucket", settings: directoryBucketSettings},
+
+	// Access Analyzer's other types.
+	"AWS::KMS::ReplicaKey":                {kind: loaders.KindKMSKey, policy: "KeyPolicy"},
+	"AWS::SNS::TopicPolicy":               {kind: loaders.KindSNSTopic, policy: "PolicyDocument", target: "Topics", targetList: true},
+	"AWS::SNS::TopicInlinePolicy":         {kind: loaders.KindSNSTopic, policy: "PolicyDocument", target: "TopicArn"},
+	"AWS::SQS::QueueInlinePolicy":         {kind: loaders.KindSQSQueue, policy: "PolicyDocument", target: "Queue"},
+	"AWS::SecretsManager::ResourcePolicy": {kind: loaders.KindSecret, policy: "ResourcePolicy", target: "SecretId", settings: secretSettings},
+	"AWS::ECR::Repository":                {kind: loaders.KindECRRepository, policy: "RepositoryPolicyText", optional: true},
+	"AWS::EFS::FileSystem":                {kind: loaders.KindEFSFileSystem, policy: "FileSystemPolicy", optional: true},
+	"AWS::DynamoDB::Table": {kind: loaders.KindDynamoDBTable, policy: "ResourcePolicy.PolicyDocument", optional: true, more: []policyProp{
+		{path: "StreamSpecification.ResourcePolicy.PolicyDocument", kind: loaders.KindDynamoDBStream},
+	}},
+	"AWS::DynamoDB::GlobalTable": {kind: loaders.KindDynamoDBTable, custom: (*evaluator).globalTable},
+
+	// Exposures Access Analyzer does not analyse.
+	"AWS::ApiGateway::RestApi": {kind: loaders.KindAPIGatewayRestAPI, policy: "Policy", optional: true, more: []policyProp{
+		{path: "Body.x-amazon-apigateway-policy"},
+	}},
+	"AWS::OpenSearchService::Domain":             {kind: loaders.KindOpenSearchDomain, policy: "AccessPolicies", optional: true},
+	"AWS::Elasticsearch::Domain":                 {kind: loaders.KindOpenSearchDomain, policy: "AccessPolicies", optional: true},
+	"AWS::Lambda::Url":                           {kind: loaders.KindLambdaFunctionURL, target: "TargetFunctionArn", optional: true, synth: (*evaluator).lambdaURL},
+	"AWS::RAM::ResourceShare":                    {kind: loaders.KindRAMResourceShare, optional: true, synth: (*evaluator).ramShare, settings: ramSettings},
+	"AWS::EC2::VPCEndpointServicePermissions":    {kind: loaders.KindVPCEndpointService, target: "ServiceId", optional: true, synth: (*evaluator).endpointServicePrincipals},
+	"AWS::Events::EventBusPolicy":                {kind: loaders.KindEventBus, target: "EventBusName", optional: true, synth: (*evaluator).eventBusPolicy},
+	"AWS::Events::EventBus":                      {kind: loaders.KindEventBus, policy: "Policy", optional: true},
+	"AWS::Logs::ResourcePolicy":                  {kind: loaders.KindLogsResourcePolicy, policy: "PolicyDocument"},
+	"AWS::Logs::Destination":                     {kind: loaders.KindLogsDestination, policy: "DestinationPolicy", optional: true},
+	"AWS::Backup::BackupVault":                   {kind: loaders.KindBackupVault, policy: "AccessPolicy", optional: true},
+	"AWS::Backup::LogicallyAirGappedBackupVault": {kind: loaders.KindBackupVault, policy: "AccessPolicy", optional: true},
+	"AWS::CodeArtifact::Domain":                  {kind: loaders.KindCodeArtifactDomain, policy: "PermissionsPolicyDocument", optional: true},
+	"AWS::CodeArtifact::Repository":              {kind: loaders.KindCodeArtifactRepository, policy: "PermissionsPolicyDocument", optional: true},
+	"AWS::Kinesis::ResourcePolicy":               {kind: loaders.KindKinesisStream, policy: "ResourcePolicy", target: "ResourceArn"},
+	"AWS::ECR::RegistryPolicy":                   {kind: loaders.KindECRRegistry, policy: "PolicyText"},
+	"AWS::ECR::ReplicationConfiguration":         {kind: loaders.KindECRRegistry, optional: true, synth: (*evaluator).ecrReplication},
 }
 
 // exposureFor returns how a resource type grants access: an entry of
@@ -97,33 +159,93 @@ func (e *evaluator) build(res *resource, spec exposure) (exists bool, out []load
 	if spec.custom != nil {
 		return true, e.withConstruct(res, spec.custom(e, res, props))
 	}
-	var docs []loaders.Document
-	if spec.policy != "" {
-		if raw, ok := field(props, spec.policy); ok {
-			if v, present := e.eval(raw, 1); present {
-				docs = append(docs, loaders.Document{Attribute: spec.policy, Range: raw.Range, Policy: e.parsePolicy(raw, v)})
-			}
+	docs := map[string][]loaders.Document{}
+	kinds := []string{spec.kind}
+	for _, pp := range spec.policyProps() {
+		raw, ok := e.lookup(props, pp.path)
+		if !ok {
+			continue
 		}
+		v, present := e.eval(raw, 1)
+		if !present {
+			continue
+		}
+		if !slices.Contains(kinds, pp.kind) {
+			kinds = append(kinds, pp.kind)
+		}
+		docs[pp.kind] = append(docs[pp.kind], loaders.Document{Attribute: pp.path, Range: raw.Range, Policy: e.parsePolicy(raw, v)})
 	}
 	if spec.grant != nil {
 		if d, ok := e.synthesise(res, props, spec.grant); ok {
-			docs = append(docs, d)
+			docs[spec.kind] = append(docs[spec.kind], d)
 		}
 	}
-	for _, t := range e.targets(res, props, spec) {
-		out = append(out, loaders.Resource{
-			Type:       res.typ,
-			Kind:       spec.kind,
-			Address:    res.id,
-			Target:     t.id,
-			TargetName: t.name,
-			Source:     loaders.SourceCloudFormation,
-			Range:      res.rng,
-			DeclRange:  res.declRange,
-			Documents:  docs,
-		})
+	if spec.synth != nil {
+		docs[spec.kind] = append(docs[spec.kind], spec.synth(e, res, props)...)
+	}
+	for _, kind := range kinds {
+		if spec.optional && len(docs[kind]) == 0 {
+			continue
+		}
+		for _, t := range e.targets(res, props, spec) {
+			r := loaders.Resource{
+				Type:       res.typ,
+				Kind:       kind,
+				Address:    res.id,
+				Target:     t.id,
+				TargetName: t.name,
+				Source:     loaders.SourceCloudFormation,
+				Range:      res.rng,
+				DeclRange:  res.declRange,
+				Documents:  docs[kind],
+			}
+			if spec.settings != nil {
+				r.Settings = spec.settings(e, res, props, t)
+			}
+			out = append(out, r)
+		}
 	}
 	return true, e.withConstruct(res, out)
+}
+
+// policyProps lists the policy properties of a type with their kinds.
+func (spec exposure) policyProps() []policyProp {
+	var out []policyProp
+	if spec.policy != "" {
+		out = append(out, policyProp{path: spec.policy, kind: spec.kind})
+	}
+	for _, pp := range spec.more {
+		if pp.kind == "" {
+			pp.kind = spec.kind
+		}
+		out = append(out, pp)
+	}
+	return out
+}
+
+// lookup follows a dotted property path from props, resolving an intrinsic
+// function met on the way (StreamSpecification: !If [...]). An Unknown
+// value on the way is returned as the value: the policy is unknown.
+func (e *evaluator) lookup(props policy.Value, path string) (policy.Value, bool) {
+	v := props
+	for key := range strings.SplitSeq(path, ".") {
+		if _, _, isFn := intrinsic(v); isFn {
+			ev, present := e.eval(v, 1)
+			if !present {
+				return policy.Value{}, false
+			}
+			v = ev
+		}
+		if v.Kind == policy.Unknown {
+			return v, true
+		}
+		f, ok := field(v, key)
+		if !ok {
+			return policy.Value{}, false
+		}
+		v = f
+	}
+	return v, true
 }
 
 // withConstruct records the CDK construct path of res on its resources.

@@ -60,6 +60,9 @@ type loadState struct {
 	disk  map[string]*module
 	extra map[string]*srcFile
 	dlMu  sync.Mutex
+	// planVars are root variable values recorded in a plan (plan.go);
+	// when set they are the only source of root variables.
+	planVars map[string]cty.Value
 	// instances and memoHits count module instances evaluated and module
 	// instances that reused an earlier evaluation.
 	instances atomic.Int64
@@ -77,6 +80,12 @@ func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Optio
 // load is Load, also returning the load state for tests to inspect.
 func load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics, *loadState) {
 	ls := newLoadState(opts)
+	res, diags := ls.load(ctx, files)
+	return res, diags, ls
+}
+
+// load parses, decodes and evaluates files.
+func (ls *loadState) load(ctx context.Context, files []loaders.File) ([]loaders.Resource, loaders.Diagnostics) {
 	var diags loaders.Diagnostics
 
 	parsed, pdiags := parseAll(ctx, files, &ls.opts)
@@ -122,7 +131,7 @@ func load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]lo
 	res = dedupeResources(res)
 	diags = dedupeDiags(diags)
 	diags.Sort()
-	return res, diags, ls
+	return res, diags
 }
 
 func newLoadState(opts loaders.Options) *loadState {
@@ -292,6 +301,7 @@ func (ls *loadState) evalRoot(ctx context.Context, m *module) (res []loaders.Res
 	ev.rootVars(inst)
 	inst.setRegions(nil)
 	inst.run(ctx)
+	ev.link()
 	return ev.out, ev.diags
 }
 
@@ -358,6 +368,10 @@ func (m *modInst) setRegions(call *moduleCall) {
 // --var-file files and --var flags (Terraform gives -var and -var-file
 // their command-line order; Options keeps them apart, so flags win).
 func (ev *evaluator) rootVars(m *modInst) {
+	if ev.ls.planVars != nil {
+		ev.planRootVars(m)
+		return
+	}
 	set := map[string]varSetting{}
 	for name, v := range m.mod.variables {
 		if v.def != nil {
@@ -472,10 +486,12 @@ func dedupeResources(res []loaders.Resource) []loaders.Resource {
 		// The same module called from two root modules yields resources with
 		// equal addresses and ranges: they are different resources (two
 		// states), told apart by the module chain.
-		key := r.Address + "\x00" + r.Range.String()
+		var b strings.Builder
+		b.WriteString(r.Address + "\x00" + r.Range.String())
 		for _, c := range r.ModuleChain {
-			key += "\x00" + c.Range.String()
+			b.WriteString("\x00" + c.Range.String())
 		}
+		key := b.String()
 		if seen[key] {
 			continue
 		}

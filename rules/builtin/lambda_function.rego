@@ -6,7 +6,7 @@
 #   id: PERIM004
 #   severity: high
 #   kinds: ["lambda:function"]
-#   resource_types: [aws_lambda_permission, "AWS::Lambda::Permission"]
+#   resource_types: [aws_lambda_permission, "AWS::Lambda::Permission", "AWS::Serverless::Function"]
 #   access_analyzer: true
 #   remediation: >-
 #     Name a principal of your own account, or for a service principal set source_account/SourceAccount and source_arn/SourceArn; use principal_org_id for organization-wide grants.

@@ -6,7 +6,7 @@
 #   id: PERIM006
 #   severity: high
 #   kinds: ["sqs:queue"]
-#   resource_types: [aws_sqs_queue_policy, aws_sqs_queue, "AWS::SQS::QueuePolicy"]
+#   resource_types: [aws_sqs_queue_policy, aws_sqs_queue, "AWS::SQS::QueuePolicy", "AWS::SQS::QueueInlinePolicy"]
 #   access_analyzer: true
 #   remediation: >-
 #     Grant only principals of your own accounts; for services such as SNS or S3, grant the service principal with aws:SourceArn or aws:SourceAccount.

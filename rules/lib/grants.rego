@@ -52,9 +52,14 @@ narrowing_keys := {
 	"aws:sourceip",
 	"aws:sourcevpc",
 	"aws:sourcevpce",
+	"aws:sourcevpcarn",
 	"aws:vpcsourceip",
+	"aws:vpceaccount",
+	"aws:vpceorgid",
+	"aws:vpceorgpaths",
 	"aws:userid",
 	"s3:x-amz-server-side-encryption-aws-kms-key-id",
+	"elasticfilesystem:accesspointarn",
 }
 
 positive_ops := {"StringEquals", "StringEqualsIgnoreCase", "StringLike", "ArnEquals", "ArnLike", "IpAddress"}
@@ -123,7 +128,7 @@ service_only(st) if {
 
 service_only(st) if {
 	some c in st.conditions
-	c.key == "aws:principalservicename"
+	c.key in {"aws:principalservicename", "aws:principalservicenameslist"}
 	limits(c)
 	not c.unknown
 	count(c.values) > 0
@@ -161,8 +166,7 @@ confined_to_outsiders(st) if {
 }
 
 # A narrowing condition with fixed values (S3's test for "not public").
-narrowed(st) := c if {
-	some c in st.conditions
+narrows(c) if {
 	c.key in narrowing_keys
 	limits(c)
 	not c.unknown
@@ -229,6 +233,7 @@ covers_resources(dst, st) if {
 	not dst.not_resource
 	not st.not_resource
 	count(dst.resources) == 0 # a resource policy may leave Resource out: it is the resource itself
+	dst.resource_reason == "" # (not a Resource that could not be resolved: it may cover nothing)
 }
 
 covers_resources(dst, st) if {
@@ -287,6 +292,36 @@ taken_back(st, doc) if {
 ok_beside_zone_condition(c) if deny_zone_condition(c)
 
 ok_beside_zone_condition(c) if benign_deny_condition(c)
+
+# A Deny to everyone unless the request carries fixed values of a narrowing
+# key narrows the Allow the way the positive condition would: the private
+# API pattern "Deny execute-api:Invoke unless aws:SourceVpce = vpce-..."
+# (API Gateway Developer Guide, "API Gateway resource policy examples"),
+# or "Deny unless aws:SourceIp ...".
+narrowing_denials(st, doc) := {c |
+	some dst in doc.statements
+	dst.effect == "Deny"
+	deny_everyone(dst)
+	covers_actions(dst, st)
+	covers_resources(dst, st)
+	some c in dst.conditions
+	c.key in narrowing_keys
+	c.base in negated_ops
+	c.qualifier == ""
+	not c.unknown
+	count(c.values) > 0
+	every v in c.values {
+		fixed(v)
+		not broad_cidr(c.key, v)
+	}
+	every other in dst.conditions {
+		ok_beside_narrowing(other, c)
+	}
+}
+
+ok_beside_narrowing(other, c) if other == c
+
+ok_beside_narrowing(other, _) if benign_deny_condition(other)
 
 # Deny with NotPrincipal listing only principals inside the zone: everyone
 # else is denied.
@@ -358,35 +393,96 @@ principals_of(st) := [{
 	"not_principal": true,
 }] if st.principal_element == "NotPrincipal"
 
-verdict(st, doc, p) := v if {
-	b := base(p)
-	not confined(st)
-	not service_only(st)
-	not taken_back(st, doc)
-	v := refine(b, st, p)
+# ---------------------------------------------------------------------------
+# Statement facts. Each is computed once per resource, keyed by
+# [document index, statement index], so that judging a principal is a few
+# look-ups rather than a walk over the conditions and the other statements.
+
+docs := input.resource.documents
+
+# granting: statements that may grant access (Allow, or an unknown effect)
+# in documents that could be read.
+granting contains [d, s] if {
+	some d, doc in docs
+	not doc.unknown
+	some s, st in doc.statements
+	grants(st)
 }
 
-confined(st) if {
-	some c in st.conditions
+# closed: statements whose grant stays inside the zone whoever the
+# principal is: confined by a condition, limited to AWS services, or taken
+# back by a Deny.
+closed contains [d, s] if {
+	some [d, s] in granting
+	some c in docs[d].statements[s].conditions
 	confines_to_zone(c)
+}
+
+closed contains [d, s] if {
+	some [d, s] in granting
+	service_only(docs[d].statements[s])
+}
+
+closed contains [d, s] if {
+	some [d, s] in granting
+	taken_back(docs[d].statements[s], docs[d])
+}
+
+# undecided_statement: why a statement's verdict cannot be known (its effect,
+# or a deciding condition, is unknown).
+undecided_statement[[d, s]] := r if {
+	some [d, s] in granting
+	st := docs[d].statements[s]
+	r := statement_unknown(st)
+}
+
+statement_unknown(st) := st.effect_reason if st.effect == ""
+
+else := min(reasons) if {
+	reasons := {r | some c in st.conditions; r := undecided_condition(c)}
+	count(reasons) > 0
+}
+
+# outsiders: zone-key conditions naming principals outside the zone.
+outsiders[[d, s]] := sort(outsider_values(docs[d].statements[s])) if {
+	some [d, s] in granting
+	confined_to_outsiders(docs[d].statements[s])
+}
+
+# narrowing: the key that narrows a grant to "*" without confining it.
+narrowing[[d, s]] := k if {
+	some [d, s] in granting
+	k := narrowing_key(docs[d].statements[s], docs[d])
+}
+
+narrowing_key(st, doc) := min(keys) if {
+	keys := {c.written_key | some c in st.conditions; narrows(c)}
+	count(keys) > 0
+} else := min(keys) if {
+	keys := {c.written_key | some c in narrowing_denials(st, doc)}
+	count(keys) > 0
+}
+
+# ---------------------------------------------------------------------------
+# Verdicts.
+
+verdict(d, s, p) := v if {
+	b := base(p)
+	not closed[[d, s]]
+	v := refine(b, d, s, p)
 }
 
 # Unknowns decide first: a principal or a deciding condition that cannot
 # be read makes the grant unresolved.
-refine(b, st, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
+refine(b, d, s, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
 
-else := {"exposure": "unresolved", "reason": st.effect_reason, "accounts": []} if st.effect == ""
+else := {"exposure": "unresolved", "reason": r, "accounts": []} if r := undecided_statement[[d, s]]
 
-else := {"exposure": "unresolved", "reason": r, "accounts": []} if {
-	some c in st.conditions
-	r := undecided_condition(c)
-}
+else := {"exposure": "external", "reason": "", "accounts": a} if a := outsiders[[d, s]]
 
-else := {"exposure": "external", "reason": "", "accounts": sort(outsider_values(st))} if confined_to_outsiders(st)
-
-else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": c.written_key} if {
+else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": k} if {
 	b == "public"
-	c := narrowed(st)
+	k := narrowing[[d, s]]
 }
 
 else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
@@ -400,20 +496,52 @@ else := []
 
 # ---------------------------------------------------------------------------
 # Findings.
+#
+# raw holds [document index, finding] before the resource's settings (S3
+# Block Public Access, ACLs disabled, a VPC-only access point, a RAM share
+# closed to external principals) apply; by_document holds what remains
+# after them, and findings the same without the index.
 
-findings contains f if {
-	some d, doc in input.resource.documents
-	not doc.unknown
-	some s, st in doc.statements
-	grants(st)
-	some p in principals_of(st)
-	v := verdict(st, doc, p)
+findings contains f if some [_, f] in by_document
+
+# Most resources carry no settings: their findings are the raw ones, and
+# the settings machinery below is skipped.
+by_document contains [d, f] if {
+	count(settings) == 0
+	some [d, f] in raw
+}
+
+by_document contains [d, g] if {
+	count(settings) > 0
+	some [d, f] in raw
+	not removed(d, f)
+	g := adjust(d, f)
+}
+
+raw contains [d, f] if {
+	some [d, s] in granting
+	doc := docs[d]
+	st := doc.statements[s]
+	some p0 in principals_of(st)
+	p := displayed(d, p0)
+	v := verdict(d, s, p)
 	f := finding(doc, st, p, v)
 }
 
+# An ACL's wildcards stand for S3's groups: say which.
+displayed(d, p) := object.union(p, {"display": "anyone (AllUsers)"}) if {
+	acl_document(d)
+	p.kind == "wildcard"
+	p.type == "*"
+} else := object.union(p, {"display": "every AWS account (AuthenticatedUsers)"}) if {
+	acl_document(d)
+	p.kind == "wildcard"
+	p.type == "AWS"
+} else := p
+
 # A statement that could not be resolved at all.
-findings contains f if {
-	some doc in input.resource.documents
+raw contains [d, f] if {
+	some d, doc in input.resource.documents
 	not doc.unknown
 	some st in doc.statements
 	st.unknown
@@ -421,14 +549,14 @@ findings contains f if {
 }
 
 # A document that could not be resolved, or could not be read.
-findings contains f if {
-	some doc in input.resource.documents
+raw contains [d, f] if {
+	some d, doc in input.resource.documents
 	doc.unknown
 	f := unresolved_finding(doc, doc.location, doc.reason)
 }
 
-findings contains f if {
-	some doc in input.resource.documents
+raw contains [d, f] if {
+	some d, doc in input.resource.documents
 	not doc.unknown
 	count(doc.statements) == 0
 	some pr in doc.problems
@@ -471,7 +599,9 @@ else := input.resource.target_name if input.resource.target_name != ""
 
 else := input.resource.address
 
-who(p, v) := "anyone outside the account except the principals NotPrincipal names" if object.get(p, "not_principal", false)
+who(p, v) := p.display if p.display
+
+else := "anyone outside the account except the principals NotPrincipal names" if object.get(p, "not_principal", false)
 
 else := sprintf("anyone (%q)", [p.value]) if p.kind == "wildcard"
 
@@ -483,7 +613,12 @@ else := sprintf("S3 canonical user %s", [p.value]) if p.kind == "canonical-user"
 
 else := p.value
 
-what(st) := "every action" if {
+what(st) := "perform unknown actions" if {
+	count(st.actions) == 0
+	st.actions_reason != ""
+}
+
+else := "every action" if {
 	not st.not_action
 	"*" in st.actions
 }
@@ -532,3 +667,155 @@ else := "medium" if reads(levels)
 else := "low"
 
 severity("unresolved", _) := "medium"
+
+# ---------------------------------------------------------------------------
+# Resource settings (docs/resource-types.md, "Settings").
+
+settings := object.get(input.resource, "settings", {})
+
+# state is "on", "off" or "unknown"; a setting that is absent is off.
+state(key) := object.get(settings, [key, "state"], "off")
+
+bpa_state(flag) := object.get(settings, ["public_access_block", flag, "state"], "off")
+
+bpa_flag(flag) := object.get(settings, ["public_access_block", flag], {})
+
+# Every synthetic document of a bucket is its ACL (and only ACLs are
+# synthetic there).
+acl_document(d) if {
+	input.resource.kind == "s3:bucket"
+	input.resource.documents[d].synthetic
+}
+
+# Policies S3 Block Public Access's restrict_public_buckets applies to.
+restrictable_kinds := {"s3:bucket", "s3:accesspoint", "s3:multiregionaccesspoint", "s3express:bucket"}
+
+restrictable_document(d) if {
+	input.resource.kind in restrictable_kinds
+	not input.resource.documents[d].synthetic
+}
+
+# S3 calls a policy public when it grants public access (S3 User Guide,
+# "The meaning of public"); the "public" verdict is that test.
+public_document(d) if {
+	some [e, f] in raw
+	e == d
+	f.exposure == "public"
+}
+
+set_by(flag) := sprintf(" (set by %s)", [flag.set_by]) if flag.set_by != ""
+
+else := ""
+
+# removed: S3 does not honour the grant.
+#
+# With ACLs disabled (Object Ownership BucketOwnerEnforced) an ACL grants
+# nothing; ignore_public_acls makes S3 ignore the ACL's public grants;
+# restrict_public_buckets confines a bucket or access point whose policy is
+# public to its own account and AWS services, which removes every grant of
+# that policy to anyone else (S3 User Guide, "Blocking public access to
+# your Amazon S3 storage", Block public access settings).
+removed(d, _) if {
+	acl_document(d)
+	state("acls_disabled") == "on"
+}
+
+removed(d, f) if {
+	acl_document(d)
+	f.exposure == "public"
+	bpa_state("ignore_public_acls") == "on"
+}
+
+removed(d, _) if {
+	restrictable_document(d)
+	public_document(d)
+	bpa_state("restrict_public_buckets") == "on"
+}
+
+# AWS's default for a RAM share is to allow external principals, and a
+# setting the loader could not find must never hide a grant: absent reads
+# as on.
+ram_external_state := object.get(settings, ["allow_external_principals", "state"], "on")
+
+# A RAM share that does not allow external principals can only be shared
+# inside the owner's organization: with an organization zone, an account it
+# names is inside.
+removed(_, f) if {
+	input.resource.kind == "ram:resourceshare"
+	ram_external_state == "off"
+	org_id != ""
+	f.exposure == "external"
+	f.principal.account != ""
+}
+
+# undecided: a setting that would remove the grant cannot be known.
+undecided(d, f) := sprintf("whether ACLs are disabled (S3 Object Ownership) cannot be known: %s", [settings.acls_disabled.reason]) if {
+	acl_document(d)
+	state("acls_disabled") == "unknown"
+} else := sprintf("whether S3 Block Public Access ignore_public_acls is on cannot be known: %s", [bpa_flag("ignore_public_acls").reason]) if {
+	acl_document(d)
+	f.exposure == "public"
+	bpa_state("ignore_public_acls") == "unknown"
+} else := sprintf("whether S3 Block Public Access restrict_public_buckets is on cannot be known: %s", [bpa_flag("restrict_public_buckets").reason]) if {
+	restrictable_document(d)
+	public_document(d)
+	bpa_state("restrict_public_buckets") == "unknown"
+}
+
+# adjust applies the settings that change a grant it does not remove.
+adjust(d, f) := object.union(f, {
+	"exposure": "unresolved",
+	"severity": "medium",
+	"reason": r,
+	"message": sprintf("%s, unless S3 removes it: %s", [f.message, r]),
+}) if {
+	f.exposure != "unresolved"
+	r := undecided(d, f)
+} else := narrowed_to_vpc(f) if {
+	f.exposure == "public"
+	input.resource.kind == "s3:accesspoint"
+	state("vpc_only") == "on"
+} else := noted(d, f)
+
+# An access point whose network origin is a VPC takes requests only from
+# that VPC: a grant to "*" is narrowed, like one limited by aws:SourceVpc.
+narrowed_to_vpc(f) := object.union(f, {
+	"exposure": "external",
+	"severity": severity("external", f.access_levels),
+	"message": sprintf("%s, through the access point, which accepts requests only from VPC %s", [f.message, vpc]),
+}) if {
+	vpc := object.get(settings, ["vpc_only", "value"], "")
+	vpc != ""
+} else := object.union(f, {
+	"exposure": "external",
+	"severity": severity("external", f.access_levels),
+	"message": sprintf("%s, through the access point, which accepts requests only from its VPC", [f.message]),
+})
+
+# noted adds what a setting changes without removing the grant.
+noted(d, f) := object.union(f, {"message": sprintf("%s (%s)", [f.message, n])}) if n := note(d, f)
+
+else := f
+
+note(d, f) := sprintf("S3 Block Public Access ignore_public_acls%s removes only the public grants of this ACL", [set_by(bpa_flag("ignore_public_acls"))]) if {
+	acl_document(d)
+	f.exposure != "public"
+	bpa_state("ignore_public_acls") == "on"
+} else := sprintf("block_public_acls%s stops new public ACLs but does not remove this one; ignore_public_acls does", [set_by(bpa_flag("block_public_acls"))]) if {
+	acl_document(d)
+	f.exposure == "public"
+	bpa_state("block_public_acls") == "on"
+} else := sprintf("block_public_policy%s makes S3 reject this policy when it is written, but does not remove a policy already in place; restrict_public_buckets does", [set_by(bpa_flag("block_public_policy"))]) if {
+	restrictable_document(d)
+	f.exposure == "public"
+	bpa_state("block_public_policy") == "on"
+} else := "BlockPublicPolicy is on: Secrets Manager should refuse to attach this policy, failing the deployment" if {
+	input.resource.kind == "secretsmanager:secret"
+	f.exposure == "public"
+	state("block_public_policy") == "on"
+} else := "the share does not allow external principals, so this is an account of your organization; declare --org-id to treat the organization as inside" if {
+	input.resource.kind == "ram:resourceshare"
+	ram_external_state == "off"
+	f.exposure == "external"
+	f.principal.account != ""
+}

@@ -356,3 +356,14 @@ test_many_actions_are_summarised if {
 	f := only(in_zone(account_zone, [st]))
 	contains(f.message, "s3:GetObject, s3:PutObject, s3:ListBucket and 2 more actions")
 }
+
+test_two_narrowing_conditions_and_two_undecided_ones if {
+	both := [cond("IpAddress", "aws:SourceIp", ["203.0.113.0/24"]), cond("StringEquals", "aws:SourceVpce", ["vpce-1a2b3c4d"])]
+	f := only(in_zone(account_zone, [allow([star], both)]))
+	f.exposure == "external"
+	contains(f.message, "limited only by aws:SourceIp")
+	two := [unknown_cond("aws:SourceAccount", "var.a has no value"), unknown_cond("aws:PrincipalOrgID", "var.o has no value")]
+	g := only(in_zone(account_zone, [allow([star], two)]))
+	g.exposure == "unresolved"
+	g.reason == "var.a has no value"
+}

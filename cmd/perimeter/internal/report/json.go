@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/suppress"
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/rules"
 )
@@ -12,9 +13,13 @@ type jsonReport struct {
 	Schema   int             `json:"schema"`
 	Version  string          `json:"version"`
 	Zone     jsonZone        `json:"zone"`
+	NewSince string          `json:"new_since,omitempty"`
 	Findings []rules.Finding `json:"findings"`
-	Errors   []jsonError     `json:"errors"`
-	Summary  Summary         `json:"summary"`
+	// Suppressed are the findings a suppression accepted, each with a
+	// "suppressed" object: kind (inline or archive), reason, source.
+	Suppressed []suppress.Suppressed `json:"suppressed_findings"`
+	Errors     []jsonError           `json:"errors"`
+	Summary    Summary               `json:"summary"`
 }
 
 type jsonZone struct {
@@ -38,12 +43,17 @@ const UndeclaredNote = "zone of trust undeclared: own-account references stay in
 // JSON writes the report as one JSON object (the contract in the README).
 func JSON(w io.Writer, r *Report, _ Options) error {
 	out := jsonReport{
-		Schema:   SchemaVersion,
-		Version:  r.Version,
-		Zone:     jsonZone{Declared: r.Zone.Declared, Accounts: nonNil(r.Zone.Accounts), OrgID: r.Zone.OrgID},
-		Findings: r.Findings,
-		Errors:   jsonErrors(r.Errors),
-		Summary:  r.Summarize(),
+		Schema:     SchemaVersion,
+		Version:    r.Version,
+		Zone:       jsonZone{Declared: r.Zone.Declared, Accounts: nonNil(r.Zone.Accounts), OrgID: r.Zone.OrgID},
+		NewSince:   r.NewSince,
+		Findings:   r.Findings,
+		Suppressed: r.Suppressed,
+		Errors:     jsonErrors(r.Errors),
+		Summary:    r.Summarize(),
+	}
+	if out.Suppressed == nil {
+		out.Suppressed = []suppress.Suppressed{}
 	}
 	if !r.Zone.Declared {
 		out.Zone.Note = UndeclaredNote

@@ -1,6 +1,7 @@
 // Package report writes a scan's findings and errors in each output format:
-// text for people, json for scripts (the documented contract), and the
-// formats later added beside them. Every writer takes an io.Writer and the
+// text for people, json for scripts (the documented contract), sarif for
+// code scanning, markdown for pull requests and step summaries, and
+// codequality for GitLab. Every writer takes an io.Writer and the
 // same Report, and produces the same bytes for the same Report.
 package report
 
@@ -11,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/perimeter-iac/perimeter/cmd/perimeter/internal/suppress"
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/rules"
 )
@@ -30,6 +32,25 @@ type Report struct {
 	Stats    Stats
 	// Resources are the loaded resources, for the input format.
 	Resources []loaders.Resource
+
+	// Suppressed are the findings an inline directive or the archive
+	// accepted. They never fail the run, and every format shows or counts
+	// them.
+	Suppressed []suppress.Suppressed
+	// NewSince is the git revision of --new-since; Existing counts the
+	// findings not reported because they were present there already, and
+	// Preexisting holds them: only SARIF carries them (baselineState
+	// "unchanged"), because code scanning needs the whole set to track
+	// alerts.
+	NewSince    string
+	Existing    int
+	Preexisting []rules.Finding
+	// SourceRoot is the directory SARIF artifact URIs are relative to
+	// (%SRCROOT%: the repository root), and WorkDir the directory finding
+	// paths are relative to; both absolute with forward slashes. Empty
+	// SourceRoot: URIs are the finding paths as they are.
+	SourceRoot string
+	WorkDir    string
 }
 
 // Stats counts what the scan looked at.
@@ -42,6 +63,9 @@ type Stats struct {
 // Options adjust a writer.
 type Options struct {
 	Color bool // ANSI colour in text output
+	// ShowSuppressed lists suppressed findings in text and markdown
+	// (JSON and SARIF always carry them).
+	ShowSuppressed bool
 }
 
 // Writer writes a report in one format.
@@ -49,9 +73,12 @@ type Writer func(w io.Writer, r *Report, opts Options) error
 
 // Formats maps format names to writers.
 var Formats = map[string]Writer{
-	"text":  Text,
-	"json":  JSON,
-	"input": Input,
+	"text":        Text,
+	"json":        JSON,
+	"input":       Input,
+	"sarif":       SARIF,
+	"markdown":    Markdown,
+	"codequality": CodeQuality,
 }
 
 // FormatNames lists the formats, sorted, for help and error messages.
@@ -84,11 +111,20 @@ type Summary struct {
 	BySeverity map[string]int `json:"by_severity"`
 	Errors     int            `json:"errors"`
 	Warnings   int            `json:"warnings"`
+	// Suppressed counts the findings suppressions accepted; they are not
+	// in Findings.
+	Suppressed int `json:"suppressed"`
+	// Existing counts, with --new-since, the findings not reported because
+	// they were present at that revision.
+	Existing int `json:"existing"`
 }
 
 // Summarize counts the report.
 func (r *Report) Summarize() Summary {
-	s := Summary{Files: r.Stats.Files, Resources: r.Stats.Resources, Policies: r.Stats.Policies, BySeverity: map[string]int{}}
+	s := Summary{
+		Files: r.Stats.Files, Resources: r.Stats.Resources, Policies: r.Stats.Policies, BySeverity: map[string]int{},
+		Suppressed: len(r.Suppressed), Existing: r.Existing,
+	}
 	for _, sev := range rules.Severities {
 		s.BySeverity[sev] = 0
 	}

@@ -35,6 +35,14 @@ func Text(w io.Writer, r *Report, opts Options) error {
 		}
 		b.WriteString("\n")
 	}
+	if opts.ShowSuppressed && len(r.Suppressed) > 0 {
+		b.WriteString(paint(ansiBold, "suppressed") + "\n")
+		for _, sf := range r.Suppressed {
+			textFindingAt(&b, sf.Finding, fmt.Sprintf("%s:%d:%d", sf.Location.File, sf.Location.Line, sf.Location.Column), paint)
+			fmt.Fprintf(&b, "           %s\n", paint(ansiDim, fmt.Sprintf("suppressed (%s, %s): %s", sf.Suppression.Kind, sf.Suppression.Source, sf.Suppression.Reason)))
+		}
+		b.WriteString("\n")
+	}
 	if len(r.Errors) > 0 {
 		b.WriteString(paint(ansiBold, "errors") + "\n")
 		for _, d := range r.Errors {
@@ -53,6 +61,15 @@ func Text(w io.Writer, r *Report, opts Options) error {
 	if s.Errors > 0 || s.Warnings > 0 {
 		fmt.Fprintf(&b, "; %d %s, %d %s", s.Errors, plural(s.Errors, "error", "errors"), s.Warnings, plural(s.Warnings, "warning", "warnings"))
 	}
+	if s.Suppressed > 0 {
+		fmt.Fprintf(&b, "; %d suppressed", s.Suppressed)
+		if !opts.ShowSuppressed {
+			b.WriteString(" (--show-suppressed lists them)")
+		}
+	}
+	if r.NewSince != "" {
+		fmt.Fprintf(&b, "; %d already present at %s, not shown", s.Existing, r.NewSince)
+	}
 	b.WriteString("\n")
 	if !r.Zone.Declared {
 		b.WriteString(paint(ansiDim, "note: "+UndeclaredNote) + "\n")
@@ -69,7 +86,10 @@ func plural(n int, one, many string) string {
 }
 
 func textFinding(b *strings.Builder, f rules.Finding, paint func(code, s string) string) {
-	pos := fmt.Sprintf("%d:%d", f.Location.Line, f.Location.Column)
+	textFindingAt(b, f, fmt.Sprintf("%d:%d", f.Location.Line, f.Location.Column), paint)
+}
+
+func textFindingAt(b *strings.Builder, f rules.Finding, pos string, paint func(code, s string) string) {
 	exposure := fmt.Sprintf("%-10s", f.Exposure)
 	switch f.Exposure {
 	case rules.ExposurePublic:

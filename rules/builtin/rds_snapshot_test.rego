@@ -1,0 +1,46 @@
+package perimeter.rules.rds_snapshot_test
+
+# Tests of PERIM016 (rds_snapshot.rego).
+
+import data.perimeter.lib.grants_test as t
+import data.perimeter.rules.rds_snapshot
+
+of_kind(kind, statements) := {"zone": t.account_zone, "resource": object.union(t.resource([t.doc(statements)]), {"kind": kind})}
+
+test_public_rds_snapshot_is_reported if {
+	fs := rds_snapshot.findings with input as of_kind("rds:snapshot", [t.allow([t.star], [])])
+	count(fs) == 1
+	some f in fs
+	f.exposure == "public"
+	f.location.line == 7
+}
+
+test_external_rds_snapshot_is_reported if {
+	fs := rds_snapshot.findings with input as of_kind("rds:snapshot", [t.allow([t.foreign], [])])
+	{f.exposure | some f in fs} == {"external"}
+}
+
+test_own_account_rds_snapshot_is_not_reported if {
+	count(rds_snapshot.findings) == 0 with input as of_kind("rds:snapshot", [t.allow([t.own], [])])
+}
+
+test_public_rds_clustersnapshot_is_reported if {
+	fs := rds_snapshot.findings with input as of_kind("rds:clustersnapshot", [t.allow([t.star], [])])
+	count(fs) == 1
+	some f in fs
+	f.exposure == "public"
+	f.location.line == 7
+}
+
+test_external_rds_clustersnapshot_is_reported if {
+	fs := rds_snapshot.findings with input as of_kind("rds:clustersnapshot", [t.allow([t.foreign], [])])
+	{f.exposure | some f in fs} == {"external"}
+}
+
+test_own_account_rds_clustersnapshot_is_not_reported if {
+	count(rds_snapshot.findings) == 0 with input as of_kind("rds:clustersnapshot", [t.allow([t.own], [])])
+}
+
+test_other_kinds_are_not_judged if {
+	count(rds_snapshot.findings) == 0 with input as of_kind("other:kind", [t.allow([t.star], [])])
+}
