@@ -49,16 +49,17 @@ type childResult struct {
 // measures its wall time and peak memory.
 func runChild(t *testing.T, dir string, timeout time.Duration, args ...string) childResult {
 	t.Helper()
-	return runChildIn(t, dir, timeout, nil, args...)
+	return runChildIn(t, dir, timeout, nil, os.Args[0], args...)
 }
 
 // runChildWrapped is runChild under a wrapper command (unshare -n ...).
 func runChildWrapped(t *testing.T, dir string, wrapper []string, args ...string) childResult {
 	t.Helper()
-	return runChildIn(t, dir, time.Minute, wrapper, args...)
+	return runChildIn(t, dir, time.Minute, wrapper, os.Args[0], args...)
 }
 
-func runChildIn(t *testing.T, dir string, timeout time.Duration, wrapper []string, args ...string) childResult {
+// runChildIn runs binary (a copy of the test binary) under wrapper.
+func runChildIn(t *testing.T, dir string, timeout time.Duration, wrapper []string, binary string, args ...string) childResult {
 	t.Helper()
 	raw, err := json.Marshal(args)
 	if err != nil {
@@ -66,7 +67,7 @@ func runChildIn(t *testing.T, dir string, timeout time.Duration, wrapper []strin
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	argv := append(slices.Clone(wrapper), os.Args[0], "-test.run=^$")
+	argv := append(slices.Clone(wrapper), binary, "-test.run=^$")
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), childEnv+"="+string(raw), "GOTRACEBACK=single")

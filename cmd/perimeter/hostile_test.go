@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -61,8 +62,10 @@ type hostileCase struct {
 	finds  []wantFinding
 	// maxErrs bounds the errors reported for one file (0: no bound).
 	maxErrs map[string]int
-	// skip returns a reason to skip the case on this machine.
-	skip func(dir string) string
+	// unprivileged runs perimeter without the privilege to read files it
+	// has no permission for (root has it: then perimeter runs in a user
+	// namespace, where it has none).
+	unprivileged bool
 }
 
 // The findings of testdata/hostile/_neighbours.
@@ -270,12 +273,7 @@ func hostileCorpus() []hostileCase {
 				d.chmod("secret.tf", 0)
 				d.chmod("locked", 0)
 			}, errs: []wantDiag{{"secret.tf", 0, "permission denied"}, {"locked", 0, "permission denied"}},
-			skip: func(dir string) string {
-				if _, err := os.ReadFile(filepath.Join(dir, "secret.tf")); err == nil {
-					return "chmod 000 does not stop this user from reading (running as root?)"
-				}
-				return ""
-			},
+			unprivileged: true,
 		},
 		{
 			name: "missing-path", code: exitError, paths: []string{".", "no/such/dir", "gone.tf"},
@@ -309,9 +307,11 @@ func TestHostileInput(t *testing.T) {
 				tc.build(caseDir{t, dir})
 			}
 			t.Cleanup(func() { restorePermissions(dir) })
-			if tc.skip != nil {
-				if why := tc.skip(dir); why != "" {
-					t.Skip(why)
+			var wrapper []string
+			binary := os.Args[0]
+			if tc.unprivileged {
+				if _, err := os.ReadFile(filepath.Join(dir, "secret.tf")); err == nil {
+					wrapper, binary = unprivileged(t, dir)
 				}
 			}
 			paths := tc.paths
@@ -319,7 +319,7 @@ func TestHostileInput(t *testing.T) {
 				paths = []string{"."}
 			}
 			args := append([]string{"scan", "--no-config", "--account", "111122223333", "--format", "json"}, tc.args...)
-			res := runChild(t, dir, 2*time.Minute, append(args, paths...)...)
+			res := runChildIn(t, dir, 2*time.Minute, wrapper, binary, append(args, paths...)...)
 			t.Logf("%-40s %6.2f s %5d MiB", tc.name, res.elapsed.Seconds(), res.maxRSS>>20)
 			checkHostile(t, tc, res)
 		})
@@ -564,4 +564,32 @@ func aliasBomb(indent string) string {
 		prev = string(c)
 	}
 	return b.String()
+}
+
+// unprivileged prepares to run perimeter, as root, without root's power to
+// read any file: in a new user namespace (unshare -U), where it is an
+// unmapped user. The test binary is copied where that user can run it, and
+// dir is opened to it (its files keep their permissions). It skips the test
+// where user namespaces are not allowed.
+func unprivileged(t *testing.T, dir string) (wrapper []string, binary string) {
+	t.Helper()
+	unshare, err := exec.LookPath("unshare")
+	if err != nil || exec.Command(unshare, "-U", "true").Run() != nil {
+		t.Skip("running as root, where chmod 000 does not stop reading, and user namespaces (unshare -U) are not available")
+	}
+	bin := t.TempDir()
+	data, err := os.ReadFile(os.Args[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	binary = filepath.Join(bin, "perimeter.test")
+	if err := os.WriteFile(binary, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range []string{bin, filepath.Dir(bin), dir, filepath.Dir(dir)} {
+		if err := os.Chmod(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []string{unshare, "-U"}, binary
 }
