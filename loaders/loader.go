@@ -49,11 +49,12 @@ type Options struct {
 
 	// Limits bound the work one file may cause (limits.go).
 	Limits Limits
-	// TestHook, when not nil, is called with the file or directory a loader
+	// OnStart, when not nil, is called with the file or directory a loader
 	// is about to work on, inside each point where a panic is isolated (a
-	// file parsed, a Terraform module evaluated, a template analysed).
-	// Tests set it to inject a panic; a scan leaves it nil.
-	TestHook func(path string)
+	// file parsed, a Terraform module evaluated, a template analysed). A
+	// scan uses it to name the work in progress if a memory limit stops it;
+	// tests use it to inject a panic.
+	OnStart func(path string)
 }
 
 // Var is one --var flag.

@@ -66,6 +66,9 @@ type hostileCase struct {
 	// has no permission for (root has it: then perimeter runs in a user
 	// namespace, where it has none).
 	unprivileged bool
+	// stopped is set for a case that stops the scan (no report): the texts
+	// standard error must hold.
+	stopped []string
 }
 
 // The findings of testdata/hostile/_neighbours.
@@ -246,6 +249,20 @@ func hostileCorpus() []hostileCase {
 			finds: []wantFinding{{file: "template.yaml", line: 7, exposure: "unresolved", text: "policy is not valid JSON"}},
 		},
 
+		// A value computed by Terraform expressions, beyond any syntax
+		// limit: the memory watchdog stops the scan.
+		{name: "terraform-value-bomb", code: exitError, args: []string{"--max-memory", "300"}, build: func(d caseDir) {
+			d.write("bomb.tf", `locals {
+  big = [for x in setproduct(range(300), range(300), range(300)) : join("-", [for v in x : tostring(v)])]
+}
+
+resource "aws_sqs_queue_policy" "q" {
+  queue_url = "q"
+  policy    = jsonencode({Statement = [{Effect = "Allow", Principal = "*", Action = "sqs:*", Resource = "*", Sid = length(local.big)}]})
+}
+`)
+		}, stopped: []string{"perimeter: stopped: memory use passed the --max-memory limit of 300 MiB while reading ", "bomb.tf"}},
+
 		// Terraform plans.
 		{name: "plan-truncated", static: true, code: exitError,
 			errs: []wantDiag{{"plan.json", 3, "the plan is not valid JSON: unexpected end of JSON input"}}},
@@ -330,6 +347,17 @@ func checkHostile(t *testing.T, tc hostileCase, res childResult) {
 	t.Helper()
 	if strings.Contains(res.stderr, "fatal error") || strings.Contains(res.stderr, "goroutine ") {
 		t.Fatalf("perimeter crashed:\n%.2000s", res.stderr)
+	}
+	if len(tc.stopped) > 0 {
+		for _, want := range tc.stopped {
+			if res.code != tc.code || !strings.Contains(res.stderr, want) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", res.code, res.stderr, tc.code, want)
+			}
+		}
+		if res.elapsed > hostileMaxTime || res.maxRSS > hostileMaxRSS {
+			t.Errorf("stopped after %v at %d MiB", res.elapsed, res.maxRSS>>20)
+		}
+		return
 	}
 	var rep hostileReport
 	if err := json.Unmarshal([]byte(res.stdout), &rep); err != nil {

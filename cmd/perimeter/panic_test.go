@@ -12,7 +12,7 @@ import (
 )
 
 // TestPanicInALoaderIsIsolated injects a panic (through
-// loaders.Options.TestHook) at each point where a loader isolates its work
+// loaders.Options.OnStart) at each point where a loader isolates its work
 // and checks that the panic costs only that file (or Terraform module), is
 // an error with a stack hash that does not change between runs, and that
 // the scan exits 2 with every other finding.

@@ -42,6 +42,7 @@ type scanFlags struct {
 	region      string
 	maxFileSize int64
 	limits      loaders.Limits
+	maxMemory   int64 // MiB
 	stats       bool
 	noColor     bool
 
@@ -74,6 +75,7 @@ func (f *scanFlags) register(fs *pflag.FlagSet) {
 	fs.IntVar(&f.limits.MaxNodes, "max-nodes", loaders.DefaultMaxNodes, "refuse (and report) files of more syntax elements than this: HCL tokens, JSON values, YAML nodes")
 	fs.IntVar(&f.limits.MaxAliasExpansion, "max-alias-expansion", loaders.DefaultMaxAliasExpansion, "refuse (and report) YAML whose aliases add more values than this")
 	fs.IntVar(&f.limits.MaxStatements, "max-statements", loaders.DefaultMaxStatements, "analyse at most this many statements of one policy; the rest are reported unresolved")
+	fs.Int64Var(&f.maxMemory, "max-memory", defaultMaxMemory, "stop the scan (exit 2) if its memory passes this many MiB; 0 for no limit")
 	fs.BoolVar(&f.stats, "stats", false, "print counts and the time of each stage to standard error")
 	fs.BoolVar(&f.noColor, "no-color", false, "never colour text output (NO_COLOR is honoured too)")
 	fs.StringVar(&f.failOn, "fail-on", "", "exit 1 only for findings at least this exposed: public, external, unresolved (default) or none")
@@ -125,7 +127,7 @@ func settingsFrom(f *scanFlags, paths []string, e env) (*scanSettings, error) {
 	s.opts.Limits = f.limits
 	s.opts.Limits.MaxFileSize = f.maxFileSize
 	s.opts.Limits = s.opts.Limits.OrDefaults()
-	s.opts.TestHook = testLoaderHook
+	s.opts.OnStart = testLoaderHook
 	s.ruleDirs = append(slices.Clone(cfg.Rules), f.ruleDirs...)
 	if s.threshold, err = thresholdFrom(f, cfg); err != nil {
 		return nil, err
@@ -296,6 +298,9 @@ func scanAndReport(ctx context.Context, f *scanFlags, paths []string, e env) int
 		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
 		return exitError
 	}
+	wd := startWatchdog(f.maxMemory<<20, e.stderr)
+	defer wd.stop()
+	settings.opts.OnStart = wd.onStart(settings.opts.OnStart)
 
 	timer := newStageTimer()
 	engine, err := newEngine(ctx, settings.ruleDirs)

@@ -129,8 +129,8 @@ func parseFile(f loaders.File, opts *loaders.Options) (pf *parsedFile) {
 			pf.diags.errorf(d.Range, "%s", d.Summary)
 		}
 	}()
-	if opts.TestHook != nil {
-		opts.TestHook(f.Path)
+	if opts.OnStart != nil {
+		opts.OnStart(f.Path)
 	}
 	if isCDKManifest(f.Path, f.Data) {
 		return pf
@@ -153,8 +153,8 @@ func analyseFile(ctx context.Context, pf *parsedFile, opts loaders.Options, lc *
 			pf.diags.errorf(d.Range, "%s", d.Summary)
 		}
 	}()
-	if opts.TestHook != nil {
-		opts.TestHook(pf.file.Path + "#analyse")
+	if opts.OnStart != nil {
+		opts.OnStart(pf.file.Path + "#analyse")
 	}
 	e := newEvaluator(pf.t, opts, lc.overrides, pf.diags)
 	e.lc, e.ctx, e.stackName = lc, ctx, pf.stackName

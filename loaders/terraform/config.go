@@ -145,8 +145,8 @@ func parseFile(name string, src []byte, opts *loaders.Options) (f *srcFile, diag
 			diags = append(diags, loaders.PanicError(loaders.Range{File: name}, "while parsing", r, debug.Stack()))
 		}
 	}()
-	if opts.TestHook != nil {
-		opts.TestHook(name)
+	if opts.OnStart != nil {
+		opts.OnStart(name)
 	}
 	if d := checkSyntax(name, src, opts.Limits); d != nil {
 		// Too deep or too big to parse safely: hclsyntax would exhaust the

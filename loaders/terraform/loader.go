@@ -294,8 +294,8 @@ func (ls *loadState) evalRoot(ctx context.Context, m *module) (res []loaders.Res
 			res, diags = ev.out, ev.diags
 		}
 	}()
-	if ls.opts.TestHook != nil {
-		ls.opts.TestHook(m.dir)
+	if ls.opts.OnStart != nil {
+		ls.opts.OnStart(m.dir)
 	}
 	inst := ev.newInst(m, "", nil, nil)
 	ev.rootVars(inst)

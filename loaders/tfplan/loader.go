@@ -92,8 +92,8 @@ func loadFile(ctx context.Context, f loaders.File, opts loaders.Options) (res []
 			diags = append(diags, loaders.PanicError(loaders.Range{File: f.Path}, "while reading the plan", r, debug.Stack()))
 		}
 	}()
-	if opts.TestHook != nil {
-		opts.TestHook(f.Path)
+	if opts.OnStart != nil {
+		opts.OnStart(f.Path)
 	}
 	res = fl.load()
 	return res, fl.diags
