@@ -267,18 +267,16 @@ benign_deny_condition(c) if {
 	c.values == ["false"]
 }
 
-taken_back(st, doc) if {
-	some dst in doc.statements
-	dst.effect == "Deny"
+taken_back(st, d) if {
+	some dst in denials[d]
 	deny_everyone(dst)
 	covers_actions(dst, st)
 	covers_resources(dst, st)
 	count(dst.conditions) == 0
 }
 
-taken_back(st, doc) if {
-	some dst in doc.statements
-	dst.effect == "Deny"
+taken_back(st, d) if {
+	some dst in denials[d]
 	deny_everyone(dst)
 	covers_actions(dst, st)
 	covers_resources(dst, st)
@@ -298,9 +296,8 @@ ok_beside_zone_condition(c) if benign_deny_condition(c)
 # API pattern "Deny execute-api:Invoke unless aws:SourceVpce = vpce-..."
 # (API Gateway Developer Guide, "API Gateway resource policy examples"),
 # or "Deny unless aws:SourceIp ...".
-narrowing_denials(st, doc) := {c |
-	some dst in doc.statements
-	dst.effect == "Deny"
+narrowing_denials(st, d) := {c |
+	some dst in denials[d]
 	deny_everyone(dst)
 	covers_actions(dst, st)
 	covers_resources(dst, st)
@@ -325,9 +322,8 @@ ok_beside_narrowing(other, _) if benign_deny_condition(other)
 
 # Deny with NotPrincipal listing only principals inside the zone: everyone
 # else is denied.
-taken_back(st, doc) if {
-	some dst in doc.statements
-	dst.effect == "Deny"
+taken_back(st, d) if {
+	some dst in denials[d]
 	dst.principal_element == "NotPrincipal"
 	count(dst.conditions) == 0
 	covers_actions(dst, st)
@@ -400,6 +396,12 @@ principals_of(st) := [{
 
 docs := input.resource.documents
 
+# denials: the Deny statements of each document, found once: a grant is
+# compared with these only (most documents have none), and by document
+# index, so that no rule passes a whole document as an argument (OPA would
+# hash it on every call, making judgement quadratic in a policy's size).
+denials := {d: [dst | some dst in doc.statements; dst.effect == "Deny"] | some d, doc in docs}
+
 # granting: statements that may grant access (Allow, or an unknown effect)
 # in documents that could be read.
 granting contains [d, s] if {
@@ -412,28 +414,32 @@ granting contains [d, s] if {
 # closed: statements whose grant stays inside the zone whoever the
 # principal is: confined by a condition, limited to AWS services, or taken
 # back by a Deny.
-closed contains [d, s] if {
+closed := (confined_statements | service_statements) | taken_back_statements
+
+confined_statements := {[d, s] |
 	some [d, s] in granting
 	some c in docs[d].statements[s].conditions
 	confines_to_zone(c)
 }
 
-closed contains [d, s] if {
+service_statements := {[d, s] |
 	some [d, s] in granting
 	service_only(docs[d].statements[s])
 }
 
-closed contains [d, s] if {
+taken_back_statements := {[d, s] |
 	some [d, s] in granting
-	taken_back(docs[d].statements[s], docs[d])
+	taken_back(docs[d].statements[s], d)
 }
 
 # undecided_statement: why a statement's verdict cannot be known (its effect,
-# or a deciding condition, is unknown).
-undecided_statement[[d, s]] := r if {
+# or a deciding condition, is unknown). This and the tables below are
+# complete rules, computed once per resource: OPA re-evaluates a partial
+# rule with an array key for every lookup, which made judging a policy
+# quadratic in its statements.
+undecided_statement := {[d, s]: r |
 	some [d, s] in granting
-	st := docs[d].statements[s]
-	r := statement_unknown(st)
+	r := statement_unknown(docs[d].statements[s])
 }
 
 statement_unknown(st) := st.effect_reason if st.effect == ""
@@ -444,22 +450,22 @@ else := min(reasons) if {
 }
 
 # outsiders: zone-key conditions naming principals outside the zone.
-outsiders[[d, s]] := sort(outsider_values(docs[d].statements[s])) if {
+outsiders := {[d, s]: sort(outsider_values(docs[d].statements[s])) |
 	some [d, s] in granting
 	confined_to_outsiders(docs[d].statements[s])
 }
 
 # narrowing: the key that narrows a grant to "*" without confining it.
-narrowing[[d, s]] := k if {
+narrowing := {[d, s]: k |
 	some [d, s] in granting
-	k := narrowing_key(docs[d].statements[s], docs[d])
+	k := narrowing_key(docs[d].statements[s], d)
 }
 
-narrowing_key(st, doc) := min(keys) if {
+narrowing_key(st, d) := min(keys) if {
 	keys := {c.written_key | some c in st.conditions; narrows(c)}
 	count(keys) > 0
 } else := min(keys) if {
-	keys := {c.written_key | some c in narrowing_denials(st, doc)}
+	keys := {c.written_key | some c in narrowing_denials(st, d)}
 	count(keys) > 0
 }
 
