@@ -122,4 +122,3 @@ func resarif(t *testing.T, data []byte) []byte {
 	}
 	return out.Bytes()
 }
-
