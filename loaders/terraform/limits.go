@@ -215,7 +215,11 @@ func (s *hclScanner) code() {
 		s.postfix = false
 	case c == '}' || c == ')' || c == ']':
 		s.adv(1)
-		s.pop()
+		if t := s.top(); t != nil && closes(c, t.kind) {
+			s.pop()
+		} else {
+			s.token() // a stray closer closes nothing (hclsyntax's recovery may close more: never less)
+		}
 		s.postfix = true
 	case c == '"':
 		s.adv(1)
@@ -295,6 +299,18 @@ func (s *hclScanner) word(c byte) {
 	}
 	s.token()
 	s.postfix = true
+}
+
+// closes reports whether closer c ends a level of kind.
+func closes(c byte, kind int) bool {
+	switch c {
+	case '}':
+		return kind == lvBrace || kind == lvInterp
+	case ')':
+		return kind == lvParen
+	default:
+		return kind == lvBrack
+	}
 }
 
 func isIdentStart(c byte) bool {
