@@ -56,12 +56,14 @@ func fuzzLoad(t *testing.T, name string, data []byte) {
 
 func FuzzYAMLTemplate(f *testing.F) {
 	seedFuzz(f, ".yaml", ".yml")
+	seedConformance(f, ".yaml", ".yml")
 	f.Add([]byte("Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: !If [C, !Sub '${A}', !Ref B]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzLoad(t, "fuzz.yaml", data) })
 }
 
 func FuzzJSONTemplate(f *testing.F) {
 	seedFuzz(f, ".json")
+	seedConformance(f, ".json")
 	f.Add([]byte(`{"Resources": {"R": {"Type": "AWS::Lambda::Permission", "Properties": {"Principal": {"Fn::Select": ["0", {"Fn::Split": [",", "a,b"]}]}}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzLoad(t, "fuzz.json", data) })
 }

@@ -21,6 +21,7 @@ func yamlNodes(n *yaml.Node) int {
 // there to bound.
 func FuzzYAMLNodeBound(f *testing.F) {
 	seedFuzz(f, ".yaml", ".yml")
+	seedConformance(f, ".yaml", ".yml")
 	for _, s := range []string{"a:\nb:\n", "- \n- \n", "{a, b, c}", "[[], [[]], {}]", "? a\n? b\n", "a: &x [1]\nb: *x\n", "--- 1\n--- 2\n", "a: |\n  x\n  y\n"} {
 		f.Add([]byte(s))
 	}

@@ -33,6 +33,7 @@ func (w *depthWalker) Exit(hclsyntax.Node) hcl.Diagnostics {
 // while passing the limits.
 func FuzzCheckSyntax(f *testing.F) {
 	seedFuzz(f, "testdata/cases/*/*.tf")
+	seedConformance(f, ".tf")
 	for _, s := range []string{
 		"a = !!!!!!!!true\n", "a = 1 + 2 * 3 - 4 / 5 % 6\n", "a = x ? y : z ? w : v\n", "a = x[0][y][z]\n",
 		"a = \"${\"${\"${x}\"}\"}\"\n", "a = <<EOT\n${[[[1]]]}\nEOT\n", "a = \"%{if x}%{for y in z}${y}%{endfor}%{endif}\"\n",
