@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/policy"
@@ -28,6 +29,16 @@ type syntaxLimit struct {
 // nesting and size limits.
 func checkSyntax(name string, src []byte, lim loaders.Limits) *loaders.Diagnostic {
 	lim = lim.OrDefaults()
+	if !utf8.Valid(src) {
+		// hclsyntax would reject it too, and what it makes of the bytes
+		// around an invalid sequence is not what the measure below sees.
+		pos := invalidUTF8At(src)
+		return &loaders.Diagnostic{
+			Severity: loaders.Error,
+			Summary:  "Invalid character encoding: the file is not valid UTF-8 (Terraform reads UTF-8 only); the file is not analysed",
+			Range:    loaders.Range{File: name, Start: pos, End: pos},
+		}
+	}
 	sc := scanSyntax(name, src, lim.MaxDepth, lim.MaxNodes)
 	if sc.over == nil {
 		return nil
@@ -37,6 +48,26 @@ func checkSyntax(name string, src []byte, lim loaders.Limits) *loaders.Diagnosti
 		Summary:  sc.over.msg + "; the file is not analysed",
 		Range:    loaders.Range{File: name, Start: sc.over.pos, End: sc.over.pos},
 	}
+}
+
+// invalidUTF8At is the position of the first byte of src that is not
+// valid UTF-8.
+func invalidUTF8At(src []byte) policy.Pos {
+	pos := policy.Pos{Line: 1, Column: 1}
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return pos
+		}
+		if r == '\n' {
+			pos.Line++
+			pos.Column = 1
+		} else {
+			pos.Column++
+		}
+		i += size
+	}
+	return pos
 }
 
 // scanSyntax scans a file, stopping at the first limit it exceeds.

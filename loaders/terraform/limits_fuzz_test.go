@@ -4,6 +4,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -42,8 +43,8 @@ func FuzzCheckSyntax(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		if len(src) > 4096 {
-			return // the parser recurses; keep the oracle safe
+		if len(src) > 4096 || !utf8.Valid(src) {
+			return // the parser recurses: keep the oracle safe; invalid UTF-8 is refused before measuring
 		}
 		sc := scanSyntax("f.tf", src, math.MaxInt, math.MaxInt)
 		file, _ := hclsyntax.ParseConfig(src, "f.tf", hcl.InitialPos)

@@ -40,6 +40,8 @@ func TestCheckSyntax(t *testing.T) {
 		{"json escaped template", "a.tf.json", "{\"locals\": {\n\"a\": \"\\u0024{" + strings.Repeat("(", 30) + "1" + strings.Repeat(")", 30) + "}\"}}", 2, "nest deeper"},
 		{"tokens", "a.tf", "locals {\n  a = [" + strings.Repeat("[],", 400) + "]\n}\n", 2, "more than 1000 tokens"},
 
+		{"invalid utf-8", "a.tf", "locals {\n  a = \"\xd0\"{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{\n}\n", 2, "not valid UTF-8"},
+
 		{"separated sums", "a.tf", "locals {\n" + strings.Repeat("  a = 1 + 1 + 1\n", 30) + "}\n", 0, ""},
 		{"separated list items", "a.tf", "locals {\n  a = [" + strings.Repeat("1 + 1, ", 30) + "]\n}\n", 0, ""},
 		{"brackets in comments", "a.tf", "# " + strings.Repeat("[", 50) + "\n// " + strings.Repeat("(", 50) + "\n/* " + strings.Repeat("{", 50) + " */\n", 0, ""},
