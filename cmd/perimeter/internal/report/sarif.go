@@ -152,6 +152,7 @@ type sarifResultProps struct {
 	Resource         string            `json:"resource"`
 	ResourceType     string            `json:"resourceType"`
 	Target           string            `json:"target,omitempty"`
+	Construct        string            `json:"construct,omitempty"`
 	Principal        rules.Principal   `json:"principal"`
 	Accounts         []string          `json:"accounts"`
 	Actions          []string          `json:"actions"`
@@ -397,7 +398,7 @@ func sarifResultOf(r *Report, f *rules.Finding, ruleIndex int) sarifResult {
 		Properties: sarifResultProps{
 			Exposure: f.Exposure, Severity: f.Severity, SecuritySeverity: securitySeverity(f.Severity),
 			Resource: f.Resource.Address, ResourceType: f.Resource.Type, Target: f.Resource.Target,
-			Principal: f.Principal, Accounts: nonNil(f.Accounts), Actions: nonNil(f.Actions),
+			Construct: f.Resource.Construct, Principal: f.Principal, Accounts: nonNil(f.Accounts), Actions: nonNil(f.Actions),
 			Conditions: f.Conditions, Reason: f.Reason,
 		},
 	}
