@@ -150,11 +150,6 @@ func (e *evaluator) resourceAttr(res *resource, attr string, r loaders.Range, de
 	return unknown(fmt.Sprintf("%s.%s is known only after deploy", res.id, attr), r)
 }
 
-// stackOutput resolves a nested stack's output (not yet: unknown).
-func (e *evaluator) stackOutput(res *resource, name string, r loaders.Range, _ int) policy.Value {
-	return unknown(fmt.Sprintf("%s.Outputs.%s is known only after deploy (nested stack)", res.id, name), r)
-}
-
 // typeParts turns AWS::SNS::Topic into ("sns", "topic").
 func typeParts(typ string) (service, kind string) {
 	parts := strings.Split(typ, "::")

@@ -49,6 +49,7 @@ type template struct {
 	mappings   map[string]policy.Value
 	conditions map[string]policy.Value
 	resources  map[string]*resource
+	outputs    map[string]output
 	order      []string // resource logical IDs in source order
 	transforms []policy.Value
 	// sam and languageExtensions are set by the Transform section.
@@ -131,6 +132,7 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 		mappings:   map[string]policy.Value{},
 		conditions: map[string]policy.Value{},
 		resources:  map[string]*resource{},
+		outputs:    map[string]output{},
 	}
 	root := src.root
 	if v, ok := field(root, "Parameters"); ok {
@@ -175,6 +177,9 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 	}
 	if v, ok := field(root, "Resources"); ok {
 		t.decodeResources(v, diags)
+	}
+	if v, ok := field(root, "Outputs"); ok {
+		t.decodeOutputs(v)
 	}
 	return t
 }

@@ -74,6 +74,7 @@ var exposures = map[string]exposure{
 			{"PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"},
 			{"EventSourceToken", "StringEquals", "lambda:EventSourceToken"},
 			{"FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType"},
+			{"InvokedViaFunctionUrl", "Bool", "lambda:InvokedViaFunctionUrl"},
 		},
 	}},
 	"AWS::Lambda::LayerVersionPermission": {kind: loaders.KindLambdaLayer, target: "LayerVersionArn", grant: &grantSpec{
@@ -285,12 +286,17 @@ func (e *evaluator) synthesise(res *resource, props policy.Value, g *grantSpec) 
 			continue
 		}
 		v, present := e.eval(raw, 1)
-		if !present {
-			continue
+		if !present || c.operator == "Bool" && isFalse(v) {
+			continue // InvokedViaFunctionUrl: false adds no condition
 		}
 		grant.Conditions = append(grant.Conditions, loaders.GrantCondition{Operator: c.operator, Key: c.key, Values: []policy.Value{v}})
 	}
 	return loaders.Document{Attribute: g.principal, Synthetic: true, Range: raw.Range, Policy: grant.Document()}, true
+}
+
+// isFalse reports whether v is the boolean false, as YAML or JSON writes it.
+func isFalse(v policy.Value) bool {
+	return (v.Kind == policy.Bool || v.Kind == policy.String) && strings.EqualFold(v.Str, "false")
 }
 
 // targets names the resources exposed: the resource itself, or what its
