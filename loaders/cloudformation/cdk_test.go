@@ -316,3 +316,36 @@ func TestInvokedViaFunctionURL(t *testing.T) {
 		}
 	}
 }
+
+// FuzzCDKAssembly loads a fuzzed template as one stack of a cloud assembly
+// whose other stack imports its exports, reads its nested stack outputs and
+// whose fuzzed asset manifest may point anywhere: no panic, no hang.
+func FuzzCDKAssembly(f *testing.F) {
+	f.Add([]byte(rolesStack), []byte(nestedAssets))
+	f.Add([]byte(nestedParent), []byte(nestedAssets))
+	f.Add([]byte(nestedChild), []byte(`{"files": {"x": {"source": {"path": "A.template.json", "packaging": "file"}, "destinations": {"d": {"objectKey": "0f1e2d3c.json"}}}}}`))
+	importer := `{"Resources": {
+  "P": {"Type": "AWS::SNS::TopicPolicy", "Properties": {"Topics": ["t"], "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sns:Publish",
+   "Principal": {"AWS": [{"Fn::ImportValue": "Roles:ExportsOutputFnGetAttConsumerRoleArn"}, {"Fn::GetAtt": ["Child", "Outputs.PublisherArn"]}]}}]}}},
+  "Child": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "https://s3.amazonaws.com/b/0f1e2d3c.json", "Parameters": {"referencetoPartner": {"Fn::ImportValue": "X"}}}}
+ },
+ "Outputs": {"X": {"Value": {"Fn::GetAtt": ["Child", "Outputs.PartnerRoot"]}, "Export": {"Name": "X"}}}}`
+	f.Fuzz(func(t *testing.T, tpl, assets []byte) {
+		files := []loaders.File{
+			{Path: "cdk.out/manifest.json", Data: []byte(cdkManifestJSON("A", "B"))},
+			{Path: "cdk.out/A.template.json", Data: tpl},
+			{Path: "cdk.out/B.template.json", Data: []byte(importer)},
+			{Path: "cdk.out/A.assets.json", Data: assets},
+		}
+		start := time.Now()
+		_, ds := New().Load(context.Background(), files, loaders.Options{})
+		if time.Since(start) > 5*time.Second {
+			t.Errorf("loading took %v", time.Since(start))
+		}
+		for _, d := range ds {
+			if strings.Contains(d.Summary, "internal error") {
+				t.Fatalf("panic: %v", d)
+			}
+		}
+	})
+}

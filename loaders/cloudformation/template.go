@@ -178,6 +178,9 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 	if v, ok := field(root, "Resources"); ok {
 		t.decodeResources(v, diags)
 	}
+	if g, ok := field(root, "Globals"); ok { // a SAM section, also where Transform is left out
+		t.applyGlobals(g)
+	}
 	if v, ok := field(root, "Outputs"); ok {
 		t.decodeOutputs(v)
 	}

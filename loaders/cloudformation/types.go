@@ -132,6 +132,8 @@ func exposureFor(typ string) (exposure, bool) {
 		return exposure{kind: loaders.KindLambdaFunction, custom: (*evaluator).samFunction}, true
 	case "AWS::Serverless::Api":
 		return exposure{kind: loaders.KindAPIGatewayRestAPI, custom: (*evaluator).samAPI}, true
+	case "AWS::Serverless::StateMachine":
+		return exposure{kind: loaders.KindAPIGatewayRestAPI, custom: (*evaluator).samEventPolicies}, true
 	case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
 		return exposure{custom: (*evaluator).nestedStack}, true
 	}
