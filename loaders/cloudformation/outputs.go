@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/policy"
@@ -72,7 +73,7 @@ func (e *evaluator) stackOutput(res *resource, name string, r loaders.Range, dep
 	e.busy["outputs:"+res.id] = true
 	defer delete(e.busy, "outputs:"+res.id)
 	ce := e.childEvaluator(res, props, child, depth)
-	return e.readOutput(ce, o, r)
+	return e.readOutput(ce, o, fmt.Sprintf("%s.Outputs.%s", res.id, name), r)
 }
 
 // importValue resolves Fn::ImportValue NAME when a stack of the same CDK
@@ -100,21 +101,29 @@ func (e *evaluator) importValue(name string, r loaders.Range, _ int) (policy.Val
 	ce.lc, ce.stackName, ce.assembly = e.lc, from.stackName, from.assembly
 	ce.opts.Region = cmp.Or(from.region, e.lc.region)
 	ce.reading = append(slices.Clone(e.reading), name)
-	return e.readOutput(ce, o, r), true
+	return e.readOutput(ce, o, "Fn::ImportValue "+name, r), true
 }
 
 // readOutput evaluates an output in ce (sharing e's step budget and its
 // chain of outputs being read) and positions the result at r, the
 // expression that reads it.
-func (e *evaluator) readOutput(ce *evaluator, o output, r loaders.Range) policy.Value {
+func (e *evaluator) readOutput(ce *evaluator, o output, what string, r loaders.Range) policy.Value {
 	ce.budget = e.budget
 	if len(ce.reading) == 0 {
 		ce.reading = e.reading
 	}
 	ce.v.noFork = true
+	// Outputs are not analysed on their own: what goes wrong while reading
+	// one is said by the unknown value, not reported against the other
+	// template (where a symbolic value, such as the logical ID standing
+	// for an ARN, may not have the shape the output expects).
+	ce.diags = &diagSet{}
 	v, present := ce.eval(o.value, 1)
 	if !present {
-		return unknown("the output is AWS::NoValue", r)
+		return unknown(what+" is AWS::NoValue", r)
+	}
+	if v.Kind == policy.Unknown && strings.HasPrefix(v.Reason, "malformed ") {
+		return unknown(fmt.Sprintf("%s cannot be read offline: %s (a value it takes apart is known only after deploy, or the output is wrong)", what, v.Reason), r)
 	}
 	return withRange(v, r)
 }

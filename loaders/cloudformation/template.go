@@ -139,7 +139,7 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 		t.decodeParameters(v, diags)
 	}
 	if v, ok := field(root, "Mappings"); ok {
-		if v.Kind != policy.Object {
+		if v.Kind != policy.Object && v.Kind != policy.Null {
 			diags.errorf(v.Range, "Mappings is a %s, not a mapping", v.Kind)
 		}
 		for _, f := range v.Fields {
@@ -147,7 +147,7 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 		}
 	}
 	if v, ok := field(root, "Conditions"); ok {
-		if v.Kind != policy.Object {
+		if v.Kind != policy.Object && v.Kind != policy.Null {
 			diags.errorf(v.Range, "Conditions is a %s, not a mapping", v.Kind)
 		}
 		for _, f := range v.Fields {
@@ -188,6 +188,9 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 }
 
 func (t *template) decodeParameters(v policy.Value, diags *diagSet) {
+	if v.Kind == policy.Null {
+		return // "Parameters:" with nothing under it (a skeleton): no parameters
+	}
 	if v.Kind != policy.Object {
 		diags.errorf(v.Range, "Parameters is a %s, not a mapping", v.Kind)
 		return
@@ -211,6 +214,9 @@ func (t *template) decodeParameters(v policy.Value, diags *diagSet) {
 }
 
 func (t *template) decodeResources(v policy.Value, diags *diagSet) {
+	if v.Kind == policy.Null {
+		return // "Resources:" with nothing under it (a skeleton): nothing to analyse
+	}
 	if v.Kind != policy.Object {
 		diags.errorf(v.Range, "Resources is a %s, not a mapping", v.Kind)
 		return
