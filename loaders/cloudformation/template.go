@@ -138,22 +138,8 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 	if v, ok := field(root, "Parameters"); ok {
 		t.decodeParameters(v, diags)
 	}
-	if v, ok := field(root, "Mappings"); ok {
-		if v.Kind != policy.Object && v.Kind != policy.Null {
-			diags.errorf(v.Range, "Mappings is a %s, not a mapping", v.Kind)
-		}
-		for _, f := range v.Fields {
-			t.mappings[f.Key] = f.Value
-		}
-	}
-	if v, ok := field(root, "Conditions"); ok {
-		if v.Kind != policy.Object && v.Kind != policy.Null {
-			diags.errorf(v.Range, "Conditions is a %s, not a mapping", v.Kind)
-		}
-		for _, f := range v.Fields {
-			t.conditions[f.Key] = f.Value
-		}
-	}
+	decodeSection(root, "Mappings", t.mappings, diags)
+	decodeSection(root, "Conditions", t.conditions, diags)
 	if v, ok := field(root, "Transform"); ok {
 		if v.Kind == policy.List {
 			t.transforms = append(t.transforms, v.Items...)
@@ -185,6 +171,21 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 		t.decodeOutputs(v)
 	}
 	return t
+}
+
+// decodeSection copies the entries of a top-level mapping section (an
+// empty one is null in YAML, and fine).
+func decodeSection(root policy.Value, name string, into map[string]policy.Value, diags *diagSet) {
+	v, ok := field(root, name)
+	if !ok {
+		return
+	}
+	if v.Kind != policy.Object && v.Kind != policy.Null {
+		diags.errorf(v.Range, "%s is a %s, not a mapping", name, v.Kind)
+	}
+	for _, f := range v.Fields {
+		into[f.Key] = f.Value
+	}
 }
 
 func (t *template) decodeParameters(v policy.Value, diags *diagSet) {
