@@ -349,3 +349,22 @@ func FuzzCDKAssembly(f *testing.F) {
 		}
 	})
 }
+
+// The CDK's iam.OpenIdConnectProvider is a custom resource whose handler
+// returns the provider's ARN: a trust policy naming it resolves.
+func TestCDKOpenIDConnectProvider(t *testing.T) {
+	tpl := `{"Resources": {
+ "Oidc": {"Type": "Custom::AWSCDKOpenIdConnectProvider", "Properties": {"ServiceToken": {"Fn::GetAtt": ["Handler", "Arn"]}, "Url": "https://gitlab.example.com"}},
+ "Deploy": {"Type": "AWS::IAM::Role", "Properties": {"AssumeRolePolicyDocument": {"Statement": [
+  {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": {"Ref": "Oidc"}}},
+  {"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity", "Principal": {"Federated": {"Fn::GetAtt": ["Oidc", "Thumbprints"]}}}
+ ]}}}}}`
+	rs, _ := loadMemory(t, map[string]string{"t.json": tpl}, loaders.Options{OwnAccount: "111122223333"})
+	want := []principalWant{
+		{"Deploy", "arn:aws:iam::111122223333:oidc-provider/gitlab.example.com", "4:93"},
+		{"Deploy", "unknown: Oidc.Thumbprints is known only after deploy (custom resource)", "5:93"},
+	}
+	if got := principalSummary(rs); !slices.Equal(got, want) {
+		t.Errorf("principals:\n got %v\nwant %v", got, want)
+	}
+}

@@ -39,6 +39,18 @@ new iam.Role(roles, 'AnyGitHubRepo', {
     StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' },
   }),
 });
+// The older OpenIdConnectProvider L2 (a CDK custom resource,
+// Custom::AWSCDKOpenIdConnectProvider), still the common one: a GitLab
+// pipeline of one project may deploy.
+const gitlab = new iam.OpenIdConnectProvider(roles, 'GitLabOidc', {
+  url: 'https://gitlab.example.com',
+  clientIds: ['https://gitlab.example.com'],
+});
+new iam.Role(roles, 'DeployFromGitLab', {
+  assumedBy: new iam.OpenIdConnectPrincipal(gitlab, {
+    StringLike: { 'gitlab.example.com:sub': 'project_path:example-group/example-project:ref_type:branch:ref:main' },
+  }),
+});
 // Inside the zone: a service, our own account.
 new iam.Role(roles, 'Worker', {
   assumedBy: new iam.CompositePrincipal(
