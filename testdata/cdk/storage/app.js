@@ -44,7 +44,10 @@ partner.grantRead(new iam.AccountPrincipal('444455556666'));
 key.grantDecrypt(new iam.AccountPrincipal('444455556666'));
 
 // Internal bucket: only our own account and a role of this stack.
-const logs = new s3.Bucket(stack, 'Logs', { enforceSSL: true });
+// autoDeleteObjects: CDK's custom resource role may empty the bucket.
+const logs = new s3.Bucket(stack, 'Logs', {
+  enforceSSL: true, autoDeleteObjects: true, removalPolicy: cdk.RemovalPolicy.DESTROY,
+});
 logs.grantRead(new iam.AccountRootPrincipal());
 const reader = new iam.Role(stack, 'LogReader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
 logs.grantRead(reader);
