@@ -57,5 +57,5 @@ var Kinds = []string{
 	KindAPIGatewayRestAPI, KindOpenSearchDomain, KindLambdaFunctionURL, KindAMI, KindRAMResourceShare,
 	KindVPCEndpointService, KindGlueCatalog, KindEventBus, KindLogsResourcePolicy, KindLogsDestination,
 	KindBackupVault, KindGlacierVault, KindCodeArtifactDomain, KindCodeArtifactRepository,
-	KindKinesisStream, KindECRRegistry,
+	KindKinesisStream, KindECRRegistry, KindModuleInput,
 }

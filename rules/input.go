@@ -51,6 +51,9 @@ var kindServices = map[string][]string{
 	loaders.KindCodeArtifactDomain:       {"codeartifact"},
 	loaders.KindCodeArtifactRepository:   {"codeartifact"},
 	loaders.KindKinesisStream:            {"kinesis"},
+	// What an unread module creates is not known: NotAction is expanded
+	// over every service ("*" stands for all).
+	loaders.KindModuleInput: {"*"},
 }
 
 // Input returns the Rego input for one resource as plain Go values, the
@@ -114,6 +117,9 @@ func locationTerm(r policy.Range) *ast.Term {
 func resourceTerm(res *loaders.Resource) *ast.Term {
 	docs := make([]*ast.Term, len(res.Documents))
 	services := kindServices[res.Kind]
+	if len(services) == 1 && services[0] == "*" {
+		services = nil // every service
+	}
 	for i, d := range res.Documents {
 		docs[i] = documentTerm(i, d, services)
 	}

@@ -34,6 +34,8 @@ var goldenCases = []struct {
 	// findings they give).
 	{"cases-cloudformation.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/cases/cloudformation"}, exitFindings},
 	{"cases-cloudformation-org.txt", []string{"scan", "--account", "111122223333", "--org-id", "o-abcdefghij", "--no-config", "testdata/cases/cloudformation-org"}, exitFindings},
+	{"cases-terraform.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/cases/terraform"}, exitFindings},
+	{"cases-terraform-org.txt", []string{"scan", "--account", "111122223333", "--org-id", "o-abcdefghij", "--no-config", "testdata/cases/terraform-org"}, exitFindings},
 }
 
 func TestGolden(t *testing.T) {

@@ -139,6 +139,12 @@ func (e *evaluator) bucketPolicySettings(_ *resource, _ policy.Value, t target) 
 // Access and its bucket's; a VpcConfiguration makes it VPC-only.
 func (e *evaluator) accessPointSettings(res *resource, props policy.Value, _ target) map[string]any {
 	pab := e.publicAccessBlock(res, props)
+	if _, ok := field(props, "PublicAccessBlockConfiguration"); !ok {
+		// S3 turns every Block Public Access setting on for an access point
+		// created without them, and they cannot be changed afterwards (S3
+		// User Guide, "Managing public access to access points").
+		pab = loaders.AllOn(res.id + " (access point default)")
+	}
 	if raw, ok := field(props, "Bucket"); ok {
 		if id := e.refTarget(raw, 0); id != "" {
 			if b, ok := e.templateResource(target{id: id}, "AWS::S3::Bucket"); ok {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 
+	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/policy"
 )
 
@@ -84,6 +85,11 @@ var computedSpecs = map[string]computedSpec{
 	}},
 	"aws_dynamodb_table": {nameAttr: "name", attrs: map[string]string{
 		"arn": "arn:{partition}:dynamodb:{region}:{account}:table/{name}", "name": "{name}", "id": "{name}",
+		// The stream's label is chosen at apply; "*" stands for it.
+		"stream_arn": "arn:{partition}:dynamodb:{region}:{account}:table/{name}/stream/*",
+	}},
+	"aws_s3_directory_bucket": {nameAttr: "bucket", attrs: map[string]string{
+		"arn": "arn:{partition}:s3express:{region}:{account}:bucket/{name}", "id": "{name}", "bucket": "{name}",
 	}},
 	"aws_cloudwatch_log_group": {nameAttr: "name", attrs: map[string]string{
 		"arn": "arn:{partition}:logs:{region}:{account}:log-group:{name}", "name": "{name}", "id": "{name}",
@@ -321,6 +327,8 @@ func dataSourceFor(typ string) dataSource {
 		return arnData
 	case "aws_iam_session_context":
 		return sessionContext
+	case "aws_canonical_user_id":
+		return canonicalUser
 	}
 	return nil
 }
@@ -345,6 +353,15 @@ func sessionContext(sc *scope, b *block, _ *instSet, _ instKey, name string) (ct
 		return cty.NilVal, false
 	}
 	return v, true
+}
+
+// canonicalUser: the S3 canonical user ID of the account the configuration
+// deploys to, which S3 ACLs name as the owner (loaders.OwnCanonicalUser).
+func canonicalUser(_ *scope, _ *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
+	if name == "id" {
+		return cty.StringVal(loaders.OwnCanonicalUser), true
+	}
+	return cty.NilVal, false
 }
 
 func callerIdentity(sc *scope, _ *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {

@@ -31,6 +31,9 @@ func TestGoldenCases(t *testing.T) {
 		{name: "modules"},
 		{name: "expressions"},
 		{name: "sharedmodule"},
+		{name: "resourcetypes", opts: loaders.Options{OwnAccount: "111122223333"}},
+		{name: "moduleinputs", opts: loaders.Options{OwnAccount: "111122223333"}},
+		{name: "linking", opts: loaders.Options{OwnAccount: "111122223333"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

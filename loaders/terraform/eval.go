@@ -13,6 +13,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/loaders/tftypes"
 )
 
 // maxEvalDepth bounds how deeply lazy evaluations (a local referring to a
@@ -35,6 +36,8 @@ type evaluator struct {
 	active map[string]bool
 	diags  loaders.Diagnostics
 	out    []loaders.Resource
+	// facts are the blocks tftypes.Link joins to out.
+	facts []tftypes.Fact
 	// memo holds evaluated module instances by their inputs (modules.go).
 	memo      map[string]*modInst
 	instCount int
@@ -82,6 +85,7 @@ type modInst struct {
 	// the modules it calls, for instances shared through memoisation.
 	ran     bool
 	results []loaders.Resource
+	facts   []tftypes.Fact
 }
 
 // instKey is the key of one instance of a counted or for_each block.
@@ -436,6 +440,9 @@ func (s *scope) resolveBlocks(r *refs, vars map[string]cty.Value) {
 		case strings.HasPrefix(k, "data."):
 			b := m.mod.data[k]
 			if b == nil {
+				b = m.argumentFreeData(k, n.ref)
+			}
+			if b == nil {
 				r.undeclared[k] = n.ref
 				continue
 			}
@@ -563,6 +570,24 @@ func (s *scope) addUndeclared(undeclared map[string]hcl.Range, data, managed map
 			managed[parts[0]][parts[1]] = s.undeclaredVal(k, ref)
 		}
 	}
+}
+
+// argumentFreeData stands in for an undeclared data source whose value
+// does not depend on its arguments (data.aws_caller_identity.current
+// without its block): it can only mean the caller's account, so it
+// resolves as if declared, with a warning.
+func (m *modInst) argumentFreeData(key string, ref hcl.Range) *block {
+	parts := strings.Split(key, ".")
+	if len(parts) != 3 {
+		return nil
+	}
+	switch parts[1] {
+	case "aws_caller_identity", "aws_partition", "aws_canonical_user_id":
+	default:
+		return nil
+	}
+	m.ev.diags.Warnf(toRange(ref), "reference to undeclared %s%s (resolved as the data source would be)", m.prefix(), key)
+	return &block{data: true, typ: parts[1], name: parts[2], body: hcl.EmptyBody(), decl: ref, rng: ref}
 }
 
 // undeclaredVars adds unknown values for undeclared variables and locals.

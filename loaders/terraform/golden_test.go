@@ -35,6 +35,7 @@ type resourceSummary struct {
 	TargetName string            `json:"target_name,omitempty"`
 	Condition  string            `json:"condition,omitempty"`
 	Modules    []string          `json:"modules,omitempty"`
+	Settings   map[string]any    `json:"settings,omitempty"`
 	Documents  []documentSummary `json:"documents"`
 }
 
@@ -66,7 +67,7 @@ func summarize(res []loaders.Resource, diags loaders.Diagnostics) summary {
 	for _, r := range res {
 		rs := resourceSummary{
 			Address: r.Address, Type: r.Type, Kind: r.Kind, At: pos(r.Range), Decl: pos(r.DeclRange),
-			Target: r.Target, TargetName: r.TargetName, Condition: r.Condition, Documents: []documentSummary{},
+			Target: r.Target, TargetName: r.TargetName, Condition: r.Condition, Settings: r.Settings, Documents: []documentSummary{},
 		}
 		for _, mc := range r.ModuleChain {
 			rs.Modules = append(rs.Modules, mc.Address+" @ "+pos(mc.Range))

@@ -295,6 +295,7 @@ func (ls *loadState) evalRoot(ctx context.Context, m *module) (res []loaders.Res
 	ev.rootVars(inst)
 	inst.setRegions(nil)
 	inst.run(ctx)
+	ev.link()
 	return ev.out, ev.diags
 }
 

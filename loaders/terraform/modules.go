@@ -17,6 +17,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/loaders/tftypes"
 	"github.com/perimeter-iac/perimeter/policy"
 )
 
@@ -307,6 +308,7 @@ func (m *modInst) runCalls(ctx context.Context) {
 			}
 			cr := m.child(mc, is, k)
 			if cr.inst == nil {
+				m.emitModuleInputs(mc, is, k, cr.reason)
 				continue
 			}
 			key := cr.inst.memoKey()
@@ -324,6 +326,9 @@ func (m *modInst) runCalls(ctx context.Context) {
 			for _, r := range shared.results {
 				m.ev.out = append(m.ev.out, rebase(r, shared, cr.inst))
 			}
+			for _, f := range shared.facts {
+				m.ev.facts = append(m.ev.facts, rebaseFact(f, shared, cr.inst))
+			}
 		}
 	}
 }
@@ -335,9 +340,10 @@ func (m *modInst) runOnce(ctx context.Context) {
 		return
 	}
 	m.ran = true
-	start := len(m.ev.out)
+	start, fstart := len(m.ev.out), len(m.ev.facts)
 	m.run(ctx)
 	m.results = slices.Clone(m.ev.out[start:])
+	m.facts = slices.Clone(m.ev.facts[fstart:])
 }
 
 // rebase re-addresses a resource emitted by a shared module instance for
@@ -359,6 +365,19 @@ func rebase(r loaders.Resource, from, to *modInst) loaders.Resource {
 	}
 	out.ModuleChain = chain
 	return out
+}
+
+// rebaseFact re-addresses a fact recorded by a shared module instance.
+func rebaseFact(f tftypes.Fact, from, to *modInst) tftypes.Fact {
+	swap := func(s string) string {
+		if after, ok := strings.CutPrefix(s, from.addr); ok {
+			return to.addr + after
+		}
+		return s
+	}
+	f.Address = swap(f.Address)
+	f.Target = swap(f.Target)
+	return f
 }
 
 // resolveModule finds the configuration a module call refers to.

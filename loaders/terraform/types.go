@@ -2,10 +2,14 @@ package terraform
 
 // The resource types that grant access, and how their arguments become
 // documents, are in loaders/tftypes (shared with loaders/tfplan); this file
-// evaluates a block's arguments for it and names the exposed resource.
+// evaluates a block's arguments for it, names the exposed resource and
+// records the blocks tftypes.Link joins to other resources.
 
 import (
+	"cmp"
+	"maps"
 	"slices"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -16,10 +20,12 @@ import (
 	"github.com/perimeter-iac/perimeter/policy"
 )
 
-// emit appends the resources one block grants through (one per instance).
+// emit appends the resources one block grants through (one per instance)
+// and the facts it records for tftypes.Link.
 func (m *modInst) emit(b *block) {
-	rt, ok := tftypes.Lookup(b.typ)
-	if !ok {
+	rt, isType := tftypes.Lookup(b.typ)
+	spec, isFact := tftypes.LookupFact(b.typ)
+	if !isType && !isFact {
 		return
 	}
 	ev := m.ev
@@ -28,33 +34,47 @@ func (m *modInst) emit(b *block) {
 			ev.diags.Errorf(toRange(b.decl), "internal error while loading %s: %v", m.prefix()+b.key(), r)
 		}
 	}()
-	attrs := configuredAttrs(b.body)
-	if rt.Optional {
-		set := false
-		for _, p := range rt.Policies {
-			if _, ok := attrs[p]; ok {
-				set = true
-			}
-		}
-		if !set {
-			return
-		}
+	if isType && rt.Optional && !slices.ContainsFunc(rt.OptionalArgs(), func(name string) bool { return hasArg(b.body, name) }) {
+		isType = false
+	}
+	if !isType && !isFact {
+		return
 	}
 	is := m.instances(b.key(), b.count, b.forEach, m.prefix()+b.key())
 	for _, k := range is.keys {
-		if r, ok := m.emitInstance(b, rt, attrs, is, k); ok {
-			ev.out = append(ev.out, r)
+		if isType {
+			if r, ok := m.emitInstance(b, rt, is, k); ok {
+				ev.out = append(ev.out, r)
+			}
+		}
+		if isFact {
+			ev.facts = append(ev.facts, m.fact(b, spec, is, k))
 		}
 	}
 }
 
+// hasArg reports whether a block body sets an argument or holds a nested
+// block (static or dynamic) of that name.
+func hasArg(body hcl.Body, name string) bool {
+	if _, ok := configuredAttrs(body)[name]; ok {
+		return true
+	}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for _, nb := range sb.Blocks {
+			if nb.Type == name || (nb.Type == "dynamic" && len(nb.Labels) == 1 && nb.Labels[0] == name) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // emitInstance builds the resource of one instance; ok is false when the
 // instance attaches no policy.
-func (m *modInst) emitInstance(b *block, rt tftypes.Type, attrs map[string]*hcl.Attribute, is *instSet, k instKey) (loaders.Resource, bool) {
+func (m *modInst) emitInstance(b *block, rt tftypes.Type, is *instSet, k instKey) (loaders.Resource, bool) {
 	sc := m.blockScope(is, k)
 	r := loaders.Resource{
 		Type:        b.typ,
-		Kind:        rt.Kind,
 		Address:     m.blockAddr(b, k),
 		Source:      loaders.SourceTerraform,
 		Range:       toRange(b.rng),
@@ -65,48 +85,310 @@ func (m *modInst) emitInstance(b *block, rt tftypes.Type, attrs map[string]*hcl.
 	if is.unknown {
 		r.Condition = is.reason
 	}
-	args := func(name string, doc bool) (tftypes.Arg, bool) {
-		a, ok := attrs[name]
-		if !ok {
-			return tftypes.Arg{}, false
-		}
-		v := sc.walk(a.Expr, doc)
-		if !doc {
-			v = reRange(v, toRange(a.Range))
-		}
-		return tftypes.Arg{Value: v, Range: toRange(a.Range)}, true
-	}
-	docs, diags := rt.Documents(tftypes.Block{Name: b.key(), Range: toRange(b.rng), Decl: toRange(b.decl)}, args)
+	args := func(name string, doc bool) (tftypes.Arg, bool) { return sc.argAt(b.body, name, doc, 0) }
+	ls := m.ev.ls
+	in, diags := rt.Build(tftypes.Block{
+		Name: b.key(), Range: toRange(b.rng), Decl: toRange(b.decl),
+		Address: r.Address, OwnAccount: ls.account, Partition: ls.partition,
+	}, args)
 	m.ev.diags = append(m.ev.diags, diags...)
-	r.Documents = docs
+	r.Kind, r.Documents, r.Settings = in.Kind, in.Documents, in.Settings
 	if len(r.Documents) == 0 {
 		return r, false
 	}
-	r.Target, r.TargetName = sc.target(rt, attrs, b, k, r.Address)
+	r.Target, r.TargetName = sc.target(rt, b, k, r.Address)
 	return r, true
+}
+
+// fact records one instance of a block tftypes.Link reads.
+func (m *modInst) fact(b *block, spec tftypes.FactSpec, is *instSet, k instKey) tftypes.Fact {
+	sc := m.blockScope(is, k)
+	f := tftypes.Fact{
+		Type: b.typ, Address: m.blockAddr(b, k), Range: toRange(b.rng), Decl: toRange(b.decl),
+		Args: map[string]tftypes.Arg{}, Condition: m.condition,
+	}
+	if is.unknown {
+		f.Condition = is.reason
+	}
+	for _, name := range spec.Args {
+		if a, ok := sc.argAt(b.body, name, false, 0); ok {
+			f.Args[name] = a
+		}
+	}
+	if spec.Target != "" {
+		if expr, esc, ok := sc.exprAt(b.body, spec.Target, 0); ok {
+			f.Target = esc.targetAddr(expr, 0)
+			v := esc.eval(expr)
+			f.TargetName = knownName(v)
+			if f.Target == "" && f.TargetName == "" {
+				f.TargetReason = esc.unknownReason(v, expr)
+			}
+		}
+	}
+	if spec.Name != "" {
+		if a, ok := sc.argAt(b.body, spec.Name, false, 0); ok && a.Value.Kind == policy.String {
+			f.Name = a.Value.Str
+		}
+	} else if v, ok := computedAttr(sc, b, k, "arn"); ok {
+		f.Name = knownName(v)
+	}
+	return f
+}
+
+// unknownReason explains why a value names nothing: its unknown reasons,
+// or what it is.
+func (s *scope) unknownReason(v cty.Value, expr hcl.Expression) string {
+	if hasPlaceholder(v) {
+		return s.inst.ev.exprText(expr.Range()) + " has no name fixed in the configuration"
+	}
+	uv, marks := v.UnmarkDeep()
+	if !uv.IsKnown() {
+		if r := joinReasons(reasonsOf(marks)); r != "" {
+			return r
+		}
+		return s.fallbackReason(expr)
+	}
+	return s.inst.ev.exprText(expr.Range()) + " is not a name"
+}
+
+// argAt resolves an argument of a block body for tftypes: an attribute
+// (walked, so that policies keep their positions), or a nested block type
+// as a list of objects (dynamic blocks expanded). A dotted path reaches
+// into a nested block, or into an attribute's object or JSON value.
+func (s *scope) argAt(body hcl.Body, path string, doc bool, depth int) (tftypes.Arg, bool) {
+	if depth > 16 {
+		return tftypes.Arg{}, false
+	}
+	name, rest, dotted := strings.Cut(path, ".")
+	attrs := configuredAttrs(body)
+	if depth > 0 {
+		attrs = bodyAttrs(body)
+	}
+	// In JSON syntax a nested block is a property holding an object (or a
+	// list of objects): read it as blocks, so its arguments keep their
+	// own positions. A policy argument is never a block.
+	if a, ok := attrs[name]; ok && (!isJSONBody(body) || (doc && !dotted) || !s.jsonBlockValue(a.Expr)) {
+		refs := refsOf(a.Expr)
+		if !dotted {
+			v := s.walk(a.Expr, doc)
+			if !doc {
+				v = reRange(v, toRange(a.Range))
+			}
+			return tftypes.Arg{Value: v, Range: toRange(a.Range), Refs: refs}, true
+		}
+		v, ok := tftypes.Navigate(s.walk(a.Expr, true), rest)
+		if !ok || v.Kind == policy.Null {
+			return tftypes.Arg{}, false
+		}
+		return tftypes.Arg{Value: v, Range: v.Range.Or(toRange(a.Range)), Refs: refs}, true
+	}
+	nbs := s.blocksOf(body, name, depth)
+	if len(nbs) == 0 {
+		return tftypes.Arg{}, false
+	}
+	if dotted {
+		for _, nb := range nbs {
+			if nb.unknown != "" {
+				return tftypes.Arg{Value: policy.UnknownValue(nb.unknown, toRange(nb.def)), Range: toRange(nb.def)}, true
+			}
+			if a, ok := nb.sc.argAt(nb.body, rest, doc, depth+1); ok {
+				return a, true
+			}
+		}
+		return tftypes.Arg{}, false
+	}
+	list := policy.Value{Kind: policy.List}
+	for i, nb := range nbs {
+		item := nb.sc.blockObject(nb, depth+1)
+		list.Items = append(list.Items, item)
+		if i == 0 {
+			list.Range = item.Range
+		} else {
+			list.Range.End = item.Range.End
+		}
+	}
+	return tftypes.Arg{Value: list, Range: list.Range}, true
+}
+
+// blockObject is one nested block as an object: its arguments (each
+// scalar at its argument's range) and its own nested blocks.
+func (s *scope) blockObject(nb nestedBlock, depth int) policy.Value {
+	rng := nestedRange(nb)
+	if nb.unknown != "" {
+		return policy.UnknownValue(nb.unknown, rng)
+	}
+	obj := policy.Value{Kind: policy.Object, Range: rng}
+	if depth > 16 {
+		return policy.UnknownValue("nested blocks nest too deeply", rng)
+	}
+	attrs := bodyAttrs(nb.body)
+	for _, name := range sortedKeys(attrs) {
+		a := attrs[name]
+		if isJSONBody(nb.body) && s.jsonBlockValue(a.Expr) {
+			if blk, ok := s.argAt(nb.body, name, false, depth); ok {
+				obj.Fields = append(obj.Fields, policy.Field{Key: name, KeyRange: toRange(a.NameRange), Value: blk.Value})
+				continue
+			}
+		}
+		v := reRange(s.walk(a.Expr, false), toRange(a.Range))
+		obj.Fields = append(obj.Fields, policy.Field{Key: name, KeyRange: toRange(a.NameRange), Value: v})
+	}
+	for _, typ := range nestedTypes(nb.body) {
+		if a, ok := s.argAt(nb.body, typ, false, depth); ok {
+			obj.Fields = append(obj.Fields, policy.Field{Key: typ, KeyRange: a.Range, Value: a.Value})
+		}
+	}
+	return obj
+}
+
+// nestedRange covers a nested block from its header to its closing brace.
+func nestedRange(nb nestedBlock) policy.Range {
+	if sb, ok := nb.body.(*hclsyntax.Body); ok {
+		return toRange(hcl.RangeBetween(nb.def, sb.SrcRange))
+	}
+	return toRange(nb.def)
+}
+
+func isJSONBody(body hcl.Body) bool {
+	_, native := body.(*hclsyntax.Body)
+	return !native
+}
+
+// jsonBlockValue reports whether a JSON property's value is written as an
+// object or a list of objects (a nested block, when the schema says so).
+func (s *scope) jsonBlockValue(expr hcl.Expression) bool {
+	r := expr.Range()
+	src := s.inst.ev.ls.source(r.Filename)
+	if src == nil || r.Start.Byte < 0 || r.End.Byte > len(src) || r.Start.Byte >= r.End.Byte {
+		return false
+	}
+	text := strings.TrimSpace(string(src[r.Start.Byte:r.End.Byte]))
+	if strings.HasPrefix(text, "[") {
+		text = strings.TrimSpace(text[1:])
+	}
+	return strings.HasPrefix(text, "{")
+}
+
+// bodyAttrs returns every attribute written in a nested block body.
+func bodyAttrs(body hcl.Body) map[string]*hcl.Attribute {
+	out := map[string]*hcl.Attribute{}
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		for name, a := range sb.Attributes {
+			out[name] = a.AsHCLAttribute()
+		}
+		return out
+	}
+	attrs, _ := body.JustAttributes()
+	maps.Copy(out, attrs)
+	return out
+}
+
+// nestedTypes lists the nested block types of a native body (a dynamic
+// block counts as its type), sorted.
+func nestedTypes(body hcl.Body) []string {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, b := range sb.Blocks {
+		typ := b.Type
+		if typ == "dynamic" {
+			if len(b.Labels) != 1 {
+				continue
+			}
+			typ = b.Labels[0]
+		}
+		if !slices.Contains(out, typ) {
+			out = append(out, typ)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// refsOf renders the references of an expression as Terraform does
+// (aws_dynamodb_table.t.stream_arn; instance keys left out).
+func refsOf(expr hcl.Expression) []string {
+	var out []string
+	for _, t := range expr.Variables() {
+		var b strings.Builder
+		b.WriteString(t.RootName())
+		for _, step := range t[1:] {
+			if a, ok := step.(hcl.TraverseAttr); ok {
+				b.WriteString("." + a.Name)
+			}
+		}
+		out = append(out, b.String())
+	}
+	return out
+}
+
+// exprAt finds the expression of an argument at a dotted path (through the
+// first nested block that sets it) and the scope it is evaluated in.
+func (s *scope) exprAt(body hcl.Body, path string, depth int) (hcl.Expression, *scope, bool) {
+	if depth > 16 {
+		return nil, nil, false
+	}
+	name, rest, dotted := strings.Cut(path, ".")
+	attrs := configuredAttrs(body)
+	if depth > 0 {
+		attrs = bodyAttrs(body)
+	}
+	if a, ok := attrs[name]; ok {
+		return a.Expr, s, !dotted
+	}
+	if !dotted {
+		return nil, nil, false
+	}
+	for _, nb := range s.blocksOf(body, name, depth) {
+		if nb.unknown != "" {
+			continue
+		}
+		if e, esc, ok := nb.sc.exprAt(nb.body, rest, depth+1); ok {
+			return e, esc, true
+		}
+	}
+	return nil, nil, false
 }
 
 // target names the exposed resource: the block itself, or what its target
 // argument refers to.
-func (s *scope) target(rt tftypes.Type, attrs map[string]*hcl.Attribute, b *block, k instKey, self string) (addr, name string) {
+func (s *scope) target(rt tftypes.Type, b *block, k instKey, self string) (addr, name string) {
 	if rt.Target == "" {
 		if v, ok := computedAttr(s, b, k, "arn"); ok {
 			name = knownName(v)
 		}
 		return self, name
 	}
-	a, ok := attrs[rt.Target]
+	expr, esc, ok := s.exprAt(b.body, rt.Target, 0)
 	if !ok {
-		return "", ""
+		return "", rt.DefaultTarget
 	}
-	addr = s.targetAddr(a.Expr, 0)
-	name = knownName(s.eval(a.Expr))
-	if q, ok := attrs[rt.Qualifier]; ok && name != "" {
-		if qn := knownName(s.eval(q.Expr)); qn != "" {
+	addr = esc.targetAddr(expr, 0)
+	name = knownName(esc.eval(expr))
+	if rt.Qualifier == "" || name == "" {
+		return addr, name
+	}
+	if q, qsc, ok := s.exprAt(b.body, rt.Qualifier, 0); ok {
+		if qn := knownName(qsc.eval(q)); qn != "" {
 			name += ":" + qn
 		}
 	}
 	return addr, name
+}
+
+// link joins the facts an evaluation recorded to its resources.
+func (ev *evaluator) link() {
+	if len(ev.out) == 0 {
+		return
+	}
+	slices.SortStableFunc(ev.facts, func(a, b tftypes.Fact) int {
+		return cmp.Or(cmp.Compare(a.Decl.File, b.Decl.File), cmp.Compare(a.Decl.Start.Line, b.Decl.Start.Line), cmp.Compare(a.Address, b.Address))
+	})
+	out, diags := tftypes.Link(ev.out, ev.facts, ev.ls.account)
+	ev.out = out
+	ev.diags = append(ev.diags, diags...)
 }
 
 // knownName renders a known string (or number) that does not depend on a

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/perimeter-iac/perimeter/loaders"
@@ -130,40 +131,64 @@ func (fl *fileLoad) load() []loaders.Resource {
 	if len(fl.plan.resources) > 0 {
 		fl.src = fl.loadSources()
 	}
-	var out []loaders.Resource
+	var (
+		out   []loaders.Resource
+		facts []tftypes.Fact
+	)
 	for _, r := range fl.plan.resources {
 		if fl.ctx.Err() != nil {
 			break
+		}
+		if spec, ok := tftypes.LookupFact(r.typ); ok {
+			facts = append(facts, fl.fact(r, spec))
+		}
+		if _, ok := tftypes.Lookup(r.typ); !ok {
+			continue
 		}
 		if res, ok := fl.resource(r); ok {
 			out = append(out, res)
 		}
 	}
+	// Block Public Access, Object Ownership, access point and RAM share
+	// settings come from other resources of the same plan.
+	out, ldiags := tftypes.Link(out, facts, fl.ownAccount())
+	fl.diags = append(fl.diags, ldiags...)
 	return out
 }
 
-// resource builds the resource of one planned instance; ok is false when
-// it attaches no policy.
-func (fl *fileLoad) resource(r *plannedResource) (loaders.Resource, bool) {
+// ownAccount is the account the plan deploys to: the declared one, else
+// the one the plan was made in.
+func (fl *fileLoad) ownAccount() string {
+	own := cmp.Or(fl.opts.OwnAccount, policy.OwnAccount)
+	if own == policy.OwnAccount && fl.plan.account != "" {
+		return fl.plan.account
+	}
+	return own
+}
+
+// instance is what resource and fact read of one planned instance.
+type instance struct {
+	ra     resourceAddress
+	cmod   *configModule
+	refs   map[string][]string
+	values map[string]node
+	loc    location
+	args   tftypes.Args
+}
+
+// instanceOf reads a planned instance's arguments, with positions in the
+// .tf files when the configuration is beside the plan.
+func (fl *fileLoad) instanceOf(r *plannedResource) (instance, *configResource) {
 	d := fl.doc
-	t, _ := tftypes.Lookup(r.typ)
 	ra, ok := parseResourceAddress(r.address)
 	if !ok {
 		fl.diags.Warnf(d.rangeOf(r.addrNode), "cannot parse the resource address %q", r.address)
 		ra = resourceAddress{typ: r.typ, name: r.name}
 	}
-	cmod := fl.plan.configFor(ra.modules)
+	in := instance{ra: ra, cmod: fl.plan.configFor(ra.modules)}
 	var cres *configResource
-	if cmod != nil {
-		cres = cmod.resources[r.typ+"."+r.name]
-	}
-	if t.Optional && cres != nil && cres.args != nil && !slices.ContainsFunc(t.Policies, func(p string) bool {
-		_, set := cres.args[p]
-		return set
-	}) {
-		// An optional policy argument the configuration does not set is
-		// the provider's reading of a policy attached elsewhere.
-		return loaders.Resource{}, false
+	if in.cmod != nil {
+		cres = in.cmod.resources[r.typ+"."+r.name]
 	}
 	c := fl.plan.changes[r.address]
 	sensitive := r.sensitive
@@ -175,6 +200,82 @@ func (fl *fileLoad) resource(r *plannedResource) (loaders.Resource, bool) {
 		}
 	}
 	m := masks{unknown: unknown, sensitive: sensitive}
+	in.loc = fl.src.locate(ra, r.address)
+	values, keys := d.fieldsAndKeys(r.values)
+	in.values = values
+	if cres != nil {
+		in.refs = cres.args
+	}
+	loc, refs := in.loc, in.refs
+	in.args = func(name string, doc bool) (tftypes.Arg, bool) {
+		v := d.argValue(values[name], m.member(d, name), r.address+"."+name, refs[name], doc)
+		if v.Kind == policy.Null {
+			return tftypes.Arg{}, false
+		}
+		rng := v.Range
+		if k, ok := keys[name]; ok {
+			rng = d.span(k, values[name])
+		}
+		if loc.found {
+			rng = loc.arg(name)
+			reRange(&v, rng, 0)
+		}
+		return tftypes.Arg{Value: v, Range: rng, Refs: refs[name]}, true
+	}
+	return in, cres
+}
+
+// fact records a block tftypes.Link joins to other resources.
+func (fl *fileLoad) fact(r *plannedResource, spec tftypes.FactSpec) tftypes.Fact {
+	d := fl.doc
+	in, _ := fl.instanceOf(r)
+	f := tftypes.Fact{
+		Type: r.typ, Address: r.address, Range: d.rangeOf(r.obj), Decl: d.rangeOf(r.addrNode),
+		Args: map[string]tftypes.Arg{},
+	}
+	if in.loc.found {
+		f.Range, f.Decl = in.loc.block.Range, in.loc.block.DeclRange
+	}
+	for _, name := range spec.Args {
+		if a, ok := in.args(name, false); ok {
+			f.Args[name] = a
+		}
+	}
+	if spec.Target != "" {
+		f.TargetName, _ = d.text(in.values[spec.Target])
+		f.Target = fl.plan.resolveRefs(in.refs[spec.Target], in.cmod, in.ra.modules, 0)
+		if f.Target == "" && f.TargetName == "" {
+			f.TargetReason = r.address + "." + spec.Target + " is known only after apply"
+		}
+	}
+	if spec.Name != "" {
+		first, rest, _ := strings.Cut(spec.Name, ".")
+		if a, ok := in.args(first, false); ok {
+			if v, ok := tftypes.Navigate(a.Value, rest); ok && v.Kind == policy.String {
+				f.Name = v.Str
+			}
+		}
+	} else {
+		f.Name, _ = d.text(in.values["arn"])
+	}
+	return f
+}
+
+// resource builds the resource of one planned instance; ok is false when
+// it attaches no policy.
+func (fl *fileLoad) resource(r *plannedResource) (loaders.Resource, bool) {
+	d := fl.doc
+	t, _ := tftypes.Lookup(r.typ)
+	in, cres := fl.instanceOf(r)
+	ra, loc := in.ra, in.loc
+	if t.Optional && cres != nil && cres.args != nil && !slices.ContainsFunc(t.OptionalArgs(), func(p string) bool {
+		_, set := cres.args[p]
+		return set
+	}) {
+		// An optional policy argument the configuration does not set is
+		// the provider's reading of a policy attached elsewhere.
+		return loaders.Resource{}, false
+	}
 
 	res := loaders.Resource{
 		Type:      r.typ,
@@ -188,43 +289,34 @@ func (fl *fileLoad) resource(r *plannedResource) (loaders.Resource, bool) {
 		rng := d.rangeOf(fl.plan.modules[step.address]).Or(res.DeclRange)
 		res.ModuleChain = append(res.ModuleChain, loaders.ModuleCall{Address: step.address, Range: rng})
 	}
-	loc := fl.src.locate(ra, r.address)
 	if loc.found {
 		res.Range, res.DeclRange, res.ModuleChain = loc.block.Range, loc.block.DeclRange, loc.block.ModuleChain
 	}
 
-	values, keys := d.fieldsAndKeys(r.values)
-	var refs map[string][]string
-	if cres != nil {
-		refs = cres.args
-	}
-	args := func(name string, doc bool) (tftypes.Arg, bool) {
-		v := d.argValue(values[name], m.member(d, name), r.address+"."+name, refs[name], doc)
-		if v.Kind == policy.Null {
-			return tftypes.Arg{}, false
-		}
-		rng := v.Range
-		if k, ok := keys[name]; ok {
-			rng = d.span(k, values[name])
-		}
-		if loc.found {
-			rng = loc.arg(name)
-			reRange(&v, rng, 0)
-		}
-		return tftypes.Arg{Value: v, Range: rng}, true
-	}
-	docs, diags := t.Documents(tftypes.Block{Name: r.typ + "." + r.name, Range: res.Range, Decl: res.DeclRange}, args)
+	built, diags := t.Build(tftypes.Block{
+		Name: r.typ + "." + r.name, Range: res.Range, Decl: res.DeclRange,
+		Address: r.address, OwnAccount: fl.ownAccount(), Partition: cmp.Or(fl.opts.Partition, "aws"),
+	}, in.args)
 	fl.diags = append(fl.diags, diags...)
+	docs := built.Documents
 	if loc.found {
 		for i := range docs {
 			docs[i] = loc.adopt(docs[i])
 		}
 	}
-	res.Documents = docs
+	res.Kind, res.Documents, res.Settings = built.Kind, docs, built.Settings
 	if len(res.Documents) == 0 {
 		return res, false
 	}
-	res.Target, res.TargetName = fl.target(t, r, ra, refs, cmod, values)
+	res.Target, res.TargetName = fl.target(t, r, ra, in.refs, in.cmod, in.values)
+	if first, rest, dotted := strings.Cut(t.Target, "."); dotted && res.TargetName == "" {
+		// A target in a nested block (details.name).
+		if a, ok := in.args(first, false); ok {
+			if v, ok := tftypes.Navigate(a.Value, rest); ok && v.Kind == policy.String {
+				res.TargetName = v.Str
+			}
+		}
+	}
 	if loc.hcl != nil && loc.hcl.Target != "" && loc.exact {
 		res.Target = loc.hcl.Target
 	}
@@ -239,6 +331,9 @@ func (fl *fileLoad) target(t tftypes.Type, r *plannedResource, ra resourceAddres
 	if t.Target == "" {
 		name, _ = d.text(values["arn"])
 		return r.address, name
+	}
+	if _, set := values[t.Target]; !set && t.DefaultTarget != "" {
+		return "", t.DefaultTarget
 	}
 	if name, _ = d.text(values[t.Target]); name != "" && t.Qualifier != "" {
 		if q, ok := d.text(values[t.Qualifier]); ok && q != "" {

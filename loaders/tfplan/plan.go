@@ -132,6 +132,16 @@ func readPlan(d *doc, root node) *plan {
 	return p
 }
 
+// granting reports whether the loader reads a resource type: one that
+// grants access, or one whose settings tftypes.Link joins to those.
+func granting(typ string) bool {
+	if _, ok := tftypes.Lookup(typ); ok {
+		return true
+	}
+	_, ok := tftypes.LookupFact(typ)
+	return ok
+}
+
 // readModule collects the granting resources of a planned_values module.
 func (p *plan) readModule(n node, addr string, depth int) {
 	d := p.doc
@@ -145,7 +155,7 @@ func (p *plan) readModule(n node, addr string, depth int) {
 		if mode, _ := d.str(f[1]); mode != "managed" {
 			return true
 		}
-		if _, ok := tftypes.Lookup(typ); !ok {
+		if !granting(typ) {
 			return true
 		}
 		address, _ := d.str(f[0])
@@ -201,7 +211,7 @@ func (p *plan) resourcesFromChanges(n node) {
 		if c == nil || f[4].ok() || c.mode != "managed" || d.isNull(c.after) {
 			return true
 		}
-		if _, ok := tftypes.Lookup(c.typ); !ok {
+		if !granting(c.typ) {
 			return true
 		}
 		name, _ := d.str(f[3])
@@ -234,7 +244,7 @@ func (p *plan) readConfigModule(n node, depth int) *configModule {
 			key = "data." + key
 		}
 		cr := &configResource{}
-		if _, ok := tftypes.Lookup(typ); ok && mode == "managed" {
+		if granting(typ) && mode == "managed" {
 			cr.args = p.expressions(f[3])
 		}
 		m.resources[key] = cr

@@ -123,11 +123,11 @@ func TestTable(t *testing.T) {
 		if typ.Kind == "" {
 			t.Errorf("%s has no kind", n)
 		}
-		if len(typ.Policies) == 0 && typ.Grant == nil {
-			t.Errorf("%s grants through neither a policy nor a permission", n)
+		if len(typ.Policies) == 0 && typ.Grant == nil && typ.synth == nil {
+			t.Errorf("%s grants through neither a policy, a permission nor a synthesised document", n)
 		}
-		if typ.Optional && len(typ.Policies) == 0 {
-			t.Errorf("%s is optional but has no policy argument", n)
+		if typ.Optional && len(typ.OptionalArgs()) == 0 {
+			t.Errorf("%s is optional but has no argument that makes it grant", n)
 		}
 	}
 	if _, ok := Lookup("aws_instance"); ok {

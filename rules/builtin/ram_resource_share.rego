@@ -7,7 +7,7 @@
 #   id: PERIM022
 #   severity: high
 #   kinds: ["ram:resourceshare"]
-#   resource_types: [aws_ram_resource_share, aws_ram_principal_association, "AWS::RAM::ResourceShare"]
+#   resource_types: [aws_ram_resource_share, aws_ram_principal_association, aws_ram_resource_association, "AWS::RAM::ResourceShare"]
 #   access_analyzer: false
 #   remediation: >-
 #     Share only with your organization and set allow_external_principals / AllowExternalPrincipals to

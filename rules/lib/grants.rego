@@ -748,12 +748,17 @@ removed(d, _) if {
 	bpa_state("restrict_public_buckets") == "on"
 }
 
+# AWS's default for a RAM share is to allow external principals, and a
+# setting the loader could not find must never hide a grant: absent reads
+# as on.
+ram_external_state := object.get(settings, ["allow_external_principals", "state"], "on")
+
 # A RAM share that does not allow external principals can only be shared
 # inside the owner's organization: with an organization zone, an account it
 # names is inside.
 removed(_, f) if {
 	input.resource.kind == "ram:resourceshare"
-	state("allow_external_principals") == "off"
+	ram_external_state == "off"
 	org_id != ""
 	f.exposure == "external"
 	f.principal.account != ""
@@ -826,7 +831,7 @@ note(d, f) := sprintf("S3 Block Public Access ignore_public_acls%s removes only 
 	state("block_public_policy") == "on"
 } else := "the share does not allow external principals, so this is an account of your organization; declare --org-id to treat the organization as inside" if {
 	input.resource.kind == "ram:resourceshare"
-	state("allow_external_principals") == "off"
+	ram_external_state == "off"
 	f.exposure == "external"
 	f.principal.account != ""
 }

@@ -237,3 +237,10 @@ test_deny_on_other_actions_does_not_narrow if {
 	d := t.stmt("Deny", [t.star], ["s3:PutObject"], [t.cond("StringNotEquals", "aws:SourceVpce", ["vpce-1"])])
 	exposures(t.in_zone(t.account_zone, [t.allow([t.star], []), d])) == {"public"}
 }
+
+# A share whose setting the loader did not find is treated as open: a missing
+# fact must never hide a grant.
+test_ram_share_without_the_setting_is_open if {
+	inp := ram(t.org_zone, "on")
+	exposures(json.patch(inp, [{"op": "remove", "path": "/resource/settings/allow_external_principals"}])) == {"external"}
+}
