@@ -67,6 +67,10 @@ type ResourceRef struct {
 	Modules    []loaders.ModuleCall `json:"-"`
 	ModuleRefs []ModuleRef          `json:"module_chain,omitempty"`
 	Range      loaders.Range        `json:"-"`
+
+	// Construct is the CDK construct path (aws:cdk:path metadata) of a
+	// resource read from a synthesized template.
+	Construct string `json:"construct,omitempty"`
 }
 
 // ModuleRef is one module call of a resource's module chain.
@@ -184,7 +188,7 @@ func buildFinding(raw rawFinding, r *Rule, res *loaders.Resource) (Finding, erro
 		Resource: ResourceRef{
 			Type: res.Type, Kind: res.Kind, Address: res.Address, Target: res.Target, TargetName: res.TargetName,
 			Attribute: raw.Attribute, File: res.DeclRange.File, Line: res.DeclRange.Start.Line, Source: string(res.Source),
-			Condition: res.Condition, Modules: res.ModuleChain, Range: res.Range,
+			Condition: res.Condition, Modules: res.ModuleChain, Range: res.Range, Construct: res.Construct,
 		},
 		Location:     loc,
 		Principal:    raw.Principal,

@@ -27,6 +27,9 @@ var goldenCases = []struct {
 	{"plan-only.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/plan/plan.json"}, exitFindings},
 	{"plan-sources.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/plan/main.tf"}, exitFindings},
 	{"examples-org.json", []string{"scan", "--account", "111122223333", "--account", "444455556666", "--org-id", "o-abcdefghij", "--no-config", "--format", "json", "testdata/examples"}, exitFindings},
+	// Real CDK output (testdata/cdk/README.md says how it was made): the
+	// construct paths, nested stacks, cross-stack references and stages.
+	{"cdk.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/cdk"}, exitFindings},
 	// The messages of the fixture-driven cases (TestCases checks which
 	// findings they give).
 	{"cases-cloudformation.txt", []string{"scan", "--account", "111122223333", "--no-config", "testdata/cases/cloudformation"}, exitFindings},

@@ -28,9 +28,10 @@ type evaluator struct {
 	overrides map[string]policy.Value
 	// busy marks resources whose physical name is being resolved, so that
 	// a name that refers back to itself ends instead of recursing.
-	busy    map[string]bool
-	steps   int
-	tooMuch bool
+	busy map[string]bool
+	// budget counts resolution steps; evaluators made to read another
+	// template's outputs share their caller's.
+	budget *stepBudget
 	// lc is shared by the evaluators of one Load (nested stacks); chain
 	// lists the templates that nest this one.
 	lc    *loadContext
@@ -39,6 +40,11 @@ type evaluator struct {
 	// stackName is what AWS::StackName stands for, when known (CDK
 	// manifest, nested stack); empty means the placeholder.
 	stackName string
+	// assembly is the CDK cloud assembly (manifest path) of the stack,
+	// whose exports Fn::ImportValue can read; reading lists the exports
+	// being read, outermost first.
+	assembly string
+	reading  []string
 }
 
 func (e *evaluator) stackNameValue() string {
@@ -55,7 +61,7 @@ func newEvaluator(t *template, opts loaders.Options, overrides map[string]policy
 	if opts.OwnAccount == "" {
 		opts.OwnAccount = policy.OwnAccount
 	}
-	return &evaluator{t: t, opts: opts, overrides: overrides, diags: diags, v: newVariant(nil), busy: map[string]bool{}}
+	return &evaluator{t: t, opts: opts, overrides: overrides, diags: diags, v: newVariant(nil), busy: map[string]bool{}, budget: &stepBudget{}}
 }
 
 func unknown(reason string, r loaders.Range) policy.Value { return policy.UnknownValue(reason, r) }
@@ -82,10 +88,10 @@ func (e *evaluator) eval(v policy.Value, depth int) (out policy.Value, present b
 		e.diags.errorf(v.Range, "intrinsic functions nest deeper than %d levels", maxDepth)
 		return unknown(fmt.Sprintf("intrinsic functions nest deeper than %d levels", maxDepth), v.Range), true
 	}
-	e.steps++
-	if e.steps > maxSteps {
-		if !e.tooMuch {
-			e.tooMuch = true
+	e.budget.steps++
+	if e.budget.steps > maxSteps {
+		if !e.budget.tooMuch {
+			e.budget.tooMuch = true
 			e.diags.errorf(v.Range, "resolving intrinsic functions takes more than %d steps; the rest of the file is unresolved", maxSteps)
 		}
 		return unknown("the template takes too long to resolve", v.Range), true
@@ -176,6 +182,9 @@ func (e *evaluator) call(name string, arg policy.Value, r loaders.Range, depth i
 		name := "(a name that is not known)"
 		if v.IsScalar() {
 			name = v.Str
+			if out, ok := e.importValue(name, r, depth); ok {
+				return out, true
+			}
 		}
 		return unknown(fmt.Sprintf("Fn::ImportValue %s is resolved at deploy time", name), r), true
 	case "Fn::Base64":

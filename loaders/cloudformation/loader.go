@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"path"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -25,8 +26,8 @@ func (cfnLoader) Name() string { return "cloudformation" }
 
 // Claims reports whether data is a CloudFormation template, by content. It
 // only sniffs bytes: it runs on every JSON and YAML file of a repository.
-func (cfnLoader) Claims(path string, data []byte) bool {
-	return sniff(path, data)
+func (cfnLoader) Claims(name string, data []byte) bool {
+	return sniff(name, data)
 }
 
 // Load reads the claimed templates in parallel (at most GOMAXPROCS at a
@@ -41,29 +42,44 @@ func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Op
 	for k, v := range opts.Parameters {
 		overrides[k] = policy.Value{Kind: policy.String, Str: v}
 	}
-	lc := &loadContext{files: map[string]*parsedFile{}, overrides: overrides}
+	lc := &loadContext{files: map[string]*parsedFile{}, overrides: overrides, region: opts.Region}
 
 	parsed := make([]*parsedFile, len(files))
 	parallel(ctx, len(files), func(i int) { parsed[i] = parseFile(files[i], &opts) })
-	stackNames := map[string]string{}
+	stacks := map[string]cdkStack{}
+	lc.assets = map[string]map[string]string{}
 	for _, f := range files {
+		if isCDKAssets(f.Path, f.Data) {
+			keys, err := cdkAssets(f)
+			if err != nil {
+				diags.Errorf(loaders.Range{File: f.Path}, "cannot read the CDK asset manifest: %v", err)
+				continue
+			}
+			dir := path.Dir(f.Path)
+			if lc.assets[dir] == nil {
+				lc.assets[dir] = map[string]string{}
+			}
+			maps.Copy(lc.assets[dir], keys)
+		}
 		if isCDKManifest(f.Path, f.Data) {
 			names, err := cdkManifest(f)
 			if err != nil {
 				diags.Errorf(loaders.Range{File: f.Path}, "cannot read the CDK manifest: %v", err)
 				continue
 			}
-			maps.Copy(stackNames, names)
+			maps.Copy(stacks, names)
 		}
 	}
 	for _, pf := range parsed {
 		if pf == nil {
 			continue
 		}
-		pf.stackName = stackNames[pf.file.Path]
+		st := stacks[pf.file.Path]
+		pf.stackName, pf.region, pf.assembly = st.name, st.region, st.assembly
 		lc.files[pf.file.Path] = pf
 	}
-	markNested(lc.files, opts)
+	markNested(lc, opts)
+	lc.exports = exportIndex(lc.files)
 
 	results := make([][]loaders.Resource, len(parsed))
 	parallel(ctx, len(parsed), func(i int) {
@@ -132,7 +148,7 @@ func parseFile(f loaders.File, opts *loaders.Options) (pf *parsedFile) {
 	if opts.OnStart != nil {
 		opts.OnStart(f.Path)
 	}
-	if isCDKManifest(f.Path, f.Data) {
+	if isCDKManifest(f.Path, f.Data) || isCDKAssets(f.Path, f.Data) {
 		return pf
 	}
 	src, ok := parseSource(f.Path, f.Data, pf.diags, opts.Limits)
@@ -156,8 +172,11 @@ func analyseFile(ctx context.Context, pf *parsedFile, opts loaders.Options, lc *
 	if opts.OnStart != nil {
 		opts.OnStart(pf.file.Path + "#analyse")
 	}
+	if pf.region != "" {
+		opts.Region = pf.region // the region the CDK stack is bound to
+	}
 	e := newEvaluator(pf.t, opts, lc.overrides, pf.diags)
-	e.lc, e.ctx, e.stackName = lc, ctx, pf.stackName
+	e.lc, e.ctx, e.stackName, e.assembly = lc, ctx, pf.stackName, pf.assembly
 	return e.analyse()
 }
 

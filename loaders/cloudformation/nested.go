@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -21,14 +22,23 @@ type parsedFile struct {
 	t      *template // nil when the file is not a template
 	diags  *diagSet
 	nested bool // another scanned template uses it as a nested stack
-	// stackName is the CDK stack name from cdk.out/manifest.json.
-	stackName string
+	// stackName is the CDK stack name from cdk.out/manifest.json,
+	// region the region of the stack's environment there (when fixed),
+	// and assembly the manifest's path.
+	stackName, region, assembly string
 }
 
 // loadContext is what the evaluators of one Load share.
 type loadContext struct {
 	files     map[string]*parsedFile
 	overrides map[string]policy.Value
+	// exports are the literal export names of each CDK cloud assembly's
+	// stacks (exportIndex); region is Options.Region.
+	exports map[string]map[string]*parsedFile
+	region  string
+	// assets maps a directory holding CDK asset manifests to the files of
+	// its assets, by object key (cdkAssets).
+	assets map[string]map[string]string
 }
 
 func isLocalPath(s string) bool {
@@ -52,7 +62,25 @@ func (e *evaluator) nestedPath(res *resource, props policy.Value) (p string, ok 
 	if raw, found := field(res.metadata, "aws:asset:path"); found && raw.Kind == policy.String && isLocalPath(raw.Str) {
 		return raw.Str, true
 	}
+	// CDK without asset metadata: the object key at the end of the
+	// TemplateURL, looked up in the asset manifests beside the template.
+	if raw, found := field(props, "TemplateURL"); found && e.lc != nil {
+		if v, _ := e.eval(raw, 1); v.Kind == policy.String {
+			dir := path.Dir(e.t.src.path)
+			if file, ok := e.lc.assets[dir][path.Base(v.Str)]; ok {
+				return relPath(dir, file), true
+			}
+		}
+	}
 	return "", false
+}
+
+// relPath makes file (in dir) relative to dir, as joinPath expects.
+func relPath(dir, file string) string {
+	if rel, ok := strings.CutPrefix(file, dir+"/"); ok {
+		return rel
+	}
+	return file
 }
 
 func joinPath(parent, rel string) string {
@@ -64,12 +92,14 @@ func joinPath(parent, rel string) string {
 
 // markNested flags the templates that other templates use as nested
 // stacks: they are analysed with their parent's parameters, not alone.
-func markNested(files map[string]*parsedFile, opts loaders.Options) {
+func markNested(lc *loadContext, opts loaders.Options) {
+	files := lc.files
 	for _, pf := range files {
 		if pf.t == nil {
 			continue
 		}
 		e := newEvaluator(pf.t, opts, nil, &diagSet{})
+		e.lc = lc
 		for _, id := range pf.t.order {
 			res := pf.t.resources[id]
 			if res.typ != "AWS::CloudFormation::Stack" && res.typ != "AWS::Serverless::Application" {
@@ -110,17 +140,7 @@ func (e *evaluator) nestedStack(res *resource, props policy.Value) []loaders.Res
 		e.diags.errorf(res.declRange, "nested stack %s: %s nests too deeply or includes itself; it is not analysed", res.id, p)
 		return nil
 	}
-	overrides := map[string]policy.Value{}
-	if params, ok := field(props, "Parameters"); ok {
-		pv, _ := e.eval(params, 1)
-		for _, f := range pv.Fields {
-			overrides[f.Key] = f.Value
-		}
-	}
-	ce := newEvaluator(child.t, e.opts, overrides, child.diags)
-	ce.lc = e.lc
-	ce.chain = append(append([]string{}, e.chain...), e.t.src.path)
-	ce.stackName = fmt.Sprintf("%s-%s", e.stackNameValue(), res.id)
+	ce := e.childEvaluator(res, props, child, 1)
 	out := ce.analyse()
 	call := loaders.ModuleCall{Address: res.id, Range: res.rng}
 	for i := range out {
@@ -129,13 +149,37 @@ func (e *evaluator) nestedStack(res *resource, props policy.Value) []loaders.Res
 	return out
 }
 
-// cdkManifest reads cdk.out/manifest.json: the stack name of each
-// synthesized template.
-func cdkManifest(f loaders.File) (map[string]string, error) {
+// childEvaluator makes the evaluator of a nested stack's template, with
+// the parameters the parent passes (evaluated in the parent).
+func (e *evaluator) childEvaluator(res *resource, props policy.Value, child *parsedFile, depth int) *evaluator {
+	overrides := map[string]policy.Value{}
+	if params, ok := field(props, "Parameters"); ok {
+		pv, _ := e.eval(params, depth+1)
+		for _, f := range pv.Fields {
+			overrides[f.Key] = f.Value
+		}
+	}
+	ce := newEvaluator(child.t, e.opts, overrides, child.diags)
+	ce.lc = e.lc
+	ce.chain = append(append([]string{}, e.chain...), e.t.src.path)
+	ce.stackName = fmt.Sprintf("%s-%s", e.stackNameValue(), res.id)
+	ce.assembly = e.assembly
+	return ce
+}
+
+// cdkStack is what cdk.out/manifest.json says about one stack template.
+type cdkStack struct {
+	name, region, assembly string
+}
+
+// cdkManifest reads cdk.out/manifest.json: the stack name and the region
+// of each synthesized template, by path.
+func cdkManifest(f loaders.File) (map[string]cdkStack, error) {
 	var m struct {
 		Artifacts map[string]struct {
-			Type       string `json:"type"`
-			Properties struct {
+			Type        string `json:"type"`
+			Environment string `json:"environment"`
+			Properties  struct {
 				TemplateFile string `json:"templateFile"`
 				StackName    string `json:"stackName"`
 			} `json:"properties"`
@@ -145,7 +189,7 @@ func cdkManifest(f loaders.File) (map[string]string, error) {
 	if err := json.Unmarshal(f.Data, &m); err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
+	out := map[string]cdkStack{}
 	for id, a := range m.Artifacts {
 		if a.Type != "aws:cloudformation:stack" || a.Properties.TemplateFile == "" {
 			continue
@@ -154,7 +198,60 @@ func cdkManifest(f loaders.File) (map[string]string, error) {
 		if name == "" {
 			name = id
 		}
-		out[joinPath(f.Path, a.Properties.TemplateFile)] = name
+		out[joinPath(f.Path, a.Properties.TemplateFile)] = cdkStack{name: name, region: envRegion(a.Environment), assembly: f.Path}
+	}
+	return out, nil
+}
+
+// envRegion returns the region of a CDK environment "aws://ACCOUNT/REGION"
+// when the stack is bound to one ("" for unknown-region).
+func envRegion(env string) string {
+	rest, ok := strings.CutPrefix(env, "aws://")
+	if !ok {
+		return ""
+	}
+	_, region, ok := strings.Cut(rest, "/")
+	if !ok || region == "" || strings.Contains(region, "unknown-") || strings.ContainsAny(region, "${}/") {
+		return ""
+	}
+	return region
+}
+
+// isCDKAssets recognises a CDK asset manifest (cdk.out/<Stack>.assets.json):
+// it maps the S3 object keys of nested stack templates to their files.
+func isCDKAssets(p string, data []byte) bool {
+	return strings.HasSuffix(strings.ReplaceAll(p, "\\", "/"), ".assets.json") &&
+		bytes.Contains(data, []byte(`"files"`)) && bytes.Contains(data, []byte(`"objectKey"`))
+}
+
+// cdkAssets reads an asset manifest: the local file of each file asset,
+// by the object key it is uploaded as (the last part of a nested stack's
+// TemplateURL).
+func cdkAssets(f loaders.File) (map[string]string, error) {
+	var m struct {
+		Files map[string]struct {
+			Source struct {
+				Path      string `json:"path"`
+				Packaging string `json:"packaging"`
+			} `json:"source"`
+			Destinations map[string]struct {
+				ObjectKey string `json:"objectKey"`
+			} `json:"destinations"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal(f.Data, &m); err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, a := range m.Files {
+		if a.Source.Packaging != "file" || !isLocalPath(a.Source.Path) {
+			continue
+		}
+		for _, d := range a.Destinations {
+			if d.ObjectKey != "" && !strings.Contains(d.ObjectKey, "/") {
+				out[d.ObjectKey] = joinPath(f.Path, a.Source.Path)
+			}
+		}
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/perimeter-iac/perimeter/loaders"
@@ -148,6 +149,7 @@ func (e *evaluator) samFunction(res *resource, props policy.Value) []loaders.Res
 			out = append(out, r2)
 		}
 	}
+	out = append(out, e.samEventPolicies(res, props)...)
 	if url, ok := field(props, "FunctionUrlConfig"); ok {
 		if d, ok := e.functionURL(url, "FunctionUrlConfig.AuthType"); ok {
 			r2 := base
@@ -216,22 +218,87 @@ func (e *evaluator) functionURL(url policy.Value, attribute string) (loaders.Doc
 // policy it amounts to: account lists name principals, IP and VPC lists
 // narrow a grant to everyone, blacklists add denies, CustomStatements are
 // kept as written.
+// Its Policy (a policy document, as on AWS::ApiGateway::RestApi) and the
+// x-amazon-apigateway-policy of its DefinitionBody are read as written.
 func (e *evaluator) samAPI(res *resource, props policy.Value) []loaders.Resource {
+	var docs []loaders.Document
+	for _, path := range []string{"Policy", "DefinitionBody.x-amazon-apigateway-policy"} {
+		if raw, ok := e.lookup(props, path); ok {
+			if v, present := e.eval(raw, 1); present {
+				docs = append(docs, loaders.Document{Attribute: path, Range: raw.Range, Policy: e.parsePolicy(raw, v)})
+			}
+		}
+	}
 	auth, _ := field(props, "Auth")
-	raw, ok := field(auth, "ResourcePolicy")
-	if !ok {
+	if d, ok := e.samResourcePolicy(auth, "Auth.ResourcePolicy"); ok {
+		docs = append(docs, d)
+	}
+	if len(docs) == 0 {
 		return nil
 	}
-	rp, present := e.eval(raw, 1)
-	if !present {
-		return nil
-	}
-	doc := e.resourcePolicyDocument(rp)
 	return []loaders.Resource{{
 		Type: res.typ, Kind: loaders.KindAPIGatewayRestAPI, Address: res.id, Target: res.id,
 		Source: loaders.SourceCloudFormation, Range: res.rng, DeclRange: res.declRange,
-		Documents: []loaders.Document{{Attribute: "Auth.ResourcePolicy", Synthetic: true, Range: raw.Range, Policy: policy.Parse(doc)}},
+		Documents: docs,
 	}}
+}
+
+// samResourcePolicy reads the ResourcePolicy of an Auth mapping (of an
+// AWS::Serverless::Api or of an Api event) as the document it amounts to.
+func (e *evaluator) samResourcePolicy(auth policy.Value, attribute string) (loaders.Document, bool) {
+	raw, ok := field(auth, "ResourcePolicy")
+	if !ok {
+		return loaders.Document{}, false
+	}
+	rp, present := e.eval(raw, 1)
+	if !present {
+		return loaders.Document{}, false
+	}
+	doc := e.resourcePolicyDocument(rp)
+	return loaders.Document{Attribute: attribute, Synthetic: true, Range: raw.Range, Policy: policy.Parse(doc)}, true
+}
+
+// samEventPolicies gives the API resource policies that the Api events of a
+// function or state machine add (Events.X.Properties.Auth.ResourcePolicy):
+// SAM merges them into the policy of the event's API (RestApiId, or the
+// implicit ServerlessRestApi). Each is a resource of its own, at the event.
+func (e *evaluator) samEventPolicies(res *resource, props policy.Value) []loaders.Resource {
+	events, ok := field(props, "Events")
+	if !ok || events.Kind != policy.Object {
+		return nil
+	}
+	var out []loaders.Resource
+	for _, ev := range events.Fields {
+		typ, _ := field(ev.Value, "Type")
+		if typ.Str != "Api" {
+			continue
+		}
+		eprops, _ := field(ev.Value, "Properties")
+		auth, _ := field(eprops, "Auth")
+		d, ok := e.samResourcePolicy(auth, "Events."+ev.Key+".Auth.ResourcePolicy")
+		if !ok {
+			continue
+		}
+		api := target{id: "ServerlessRestApi"}
+		if raw, ok := field(eprops, "RestApiId"); ok {
+			api = target{}
+			if id := e.refTarget(raw, 1); id != "" {
+				api.id = id
+			} else if v, _ := e.eval(raw, 1); v.Kind == policy.String {
+				if _, declared := e.t.resources[v.Str]; declared {
+					api.id = v.Str
+				} else {
+					api.name = v.Str
+				}
+			}
+		}
+		out = append(out, loaders.Resource{
+			Type: res.typ, Kind: loaders.KindAPIGatewayRestAPI, Address: res.id + ev.Key + "ResourcePolicy",
+			Target: api.id, TargetName: api.name, Source: loaders.SourceCloudFormation,
+			Range: ev.Value.Range, DeclRange: ev.KeyRange, Documents: []loaders.Document{d},
+		})
+	}
+	return out
 }
 
 func (e *evaluator) resourcePolicyDocument(rp policy.Value) policy.Value {
@@ -258,22 +325,37 @@ func (e *evaluator) resourcePolicyDocument(rp policy.Value) policy.Value {
 	aws := func(v policy.Value) policy.Value {
 		return policy.Value{Kind: policy.Object, Range: v.Range, Fields: []policy.Field{{Key: "AWS", KeyRange: v.Range, Value: v}}}
 	}
+	// The statements SAM writes (samtranslator/swagger add_resource_policy):
+	// every IP and VPC list adds one Allow to everyone (written once) and a
+	// Deny to everyone outside (whitelist) or inside (blacklist) the list.
 	var statements []policy.Value
-	for _, f := range rp.Fields {
+	allowedAnyone := false
+	allowAnyone := func(at loaders.Range) {
+		if !allowedAnyone {
+			allowedAnyone = true
+			statements = append(statements, stmt("Allow", anyone(at), nil))
+		}
+	}
+	for _, f := range samPolicyOrder(rp.Fields) {
 		v := f.Value
 		switch f.Key {
 		case "AwsAccountWhitelist":
 			statements = append(statements, stmt("Allow", aws(v), nil))
 		case "AwsAccountBlacklist":
-			statements = append(statements, stmt("Allow", anyone(v.Range), nil), stmt("Deny", aws(v), nil))
+			// SAM adds only the Deny: a blacklist grants nothing by itself.
+			statements = append(statements, stmt("Deny", aws(v), nil))
 		case "IpRangeWhitelist":
-			statements = append(statements, stmt("Allow", anyone(v.Range), cond("IpAddress", "aws:SourceIp", v)))
+			allowAnyone(v.Range)
+			statements = append(statements, stmt("Deny", anyone(v.Range), cond("NotIpAddress", "aws:SourceIp", v)))
 		case "IpRangeBlacklist":
-			statements = append(statements, stmt("Allow", anyone(v.Range), nil), stmt("Deny", anyone(v.Range), cond("IpAddress", "aws:SourceIp", v)))
+			allowAnyone(v.Range)
+			statements = append(statements, stmt("Deny", anyone(v.Range), cond("IpAddress", "aws:SourceIp", v)))
 		case "SourceVpcWhitelist", "IntrinsicVpcWhitelist", "IntrinsicVpceWhitelist":
-			statements = append(statements, stmt("Allow", anyone(v.Range), cond("StringEquals", vpcKey(f.Key, v), v)))
+			allowAnyone(v.Range)
+			statements = append(statements, stmt("Deny", anyone(v.Range), cond("StringNotEquals", vpcKey(f.Key, v), v)))
 		case "SourceVpcBlacklist", "IntrinsicVpcBlacklist", "IntrinsicVpceBlacklist":
-			statements = append(statements, stmt("Allow", anyone(v.Range), nil), stmt("Deny", anyone(v.Range), cond("StringEquals", vpcKey(f.Key, v), v)))
+			allowAnyone(v.Range)
+			statements = append(statements, stmt("Deny", anyone(v.Range), cond("StringEquals", vpcKey(f.Key, v), v)))
 		case "CustomStatements":
 			if v.Kind == policy.List {
 				statements = append(statements, v.Items...)
@@ -288,6 +370,33 @@ func (e *evaluator) resourcePolicyDocument(rp policy.Value) policy.Value {
 		{Key: "Version", KeyRange: r, Value: str("2012-10-17", r)},
 		{Key: "Statement", KeyRange: r, Value: policy.Value{Kind: policy.List, Range: r, Items: statements}},
 	}}
+}
+
+// samPolicyKeys is the order in which SAM reads Auth.ResourcePolicy.
+var samPolicyKeys = []string{
+	"AwsAccountWhitelist", "AwsAccountBlacklist", "IpRangeWhitelist", "IpRangeBlacklist",
+	"SourceVpcBlacklist", "IntrinsicVpcBlacklist", "IntrinsicVpceBlacklist",
+	"SourceVpcWhitelist", "IntrinsicVpcWhitelist", "IntrinsicVpceWhitelist", "CustomStatements",
+}
+
+// samPolicyOrder sorts ResourcePolicy fields in SAM's order (so the one
+// Allow to everyone is where SAM's first list is, whatever the order in the
+// template or Globals); other keys follow as written.
+func samPolicyOrder(fields []policy.Field) []policy.Field {
+	out := make([]policy.Field, 0, len(fields))
+	for _, k := range samPolicyKeys {
+		for _, f := range fields {
+			if f.Key == k {
+				out = append(out, f)
+			}
+		}
+	}
+	for _, f := range fields {
+		if !slices.Contains(samPolicyKeys, f.Key) {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // vpcKey: VPC endpoint IDs (vpce-) are matched by aws:SourceVpce, VPC IDs

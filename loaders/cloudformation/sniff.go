@@ -14,8 +14,8 @@ var templateExts = []string{".yaml", ".yml", ".json", ".template"}
 // Custom::. Most files are rejected by two substring searches; the rest by
 // a scan of the top-level keys that builds nothing.
 func sniff(path string, data []byte) bool {
-	if isCDKManifest(path, data) {
-		return true // read for the stack names of the templates beside it
+	if isCDKManifest(path, data) || isCDKAssets(path, data) {
+		return true // read for the stack names and nested templates beside it
 	}
 	lower := strings.ToLower(path)
 	if strings.HasSuffix(lower, ".tf.json") || strings.HasSuffix(lower, ".tfvars.json") ||

@@ -27,6 +27,9 @@ func TestClaims(t *testing.T) {
 		{"tf file", "main.tf", "AWSTemplateFormatVersion: x\n", false},
 		{"indented version", "a.yaml", "x:\n  AWSTemplateFormatVersion: y\n", false},
 		{"resources without type", "a.yaml", "Resources:\n  B:\n    Kind: AWS::S3::Bucket\n", false},
+		{"cdk asset manifest", "cdk.out/S.assets.json", `{"version": "55.0.0", "files": {"h": {"source": {"path": "S.nested.template.json", "packaging": "file"}, "destinations": {"d": {"objectKey": "h.json"}}}}}`, true},
+		{"other assets json", "web/app.assets.json", `{"main.js": "main.1234.js"}`, false},
+		{"cdk manifest", "cdk.out/manifest.json", `{"version": "55.0.0", "artifacts": {"S": {"type": "aws:cloudformation:stack"}}}`, true},
 		{"k8s", "a.yaml", "apiVersion: v1\nkind: ConfigMap\ndata:\n  Resources: x\n  Type: AWS::S3::Bucket\n", false},
 		{"type outside resources", "a.yaml", "Resources:\n  B: {}\nOther:\n  Type: AWS::S3::Bucket\n", false},
 	}

@@ -106,12 +106,18 @@ var symbols = map[string]symbolSpec{
 	"AWS::Serverless::HttpApi":     {ref: "{id}"},
 	"AWS::Serverless::Application": {ref: "arn:{p}:cloudformation:{r}:{a}:stack/{id}/" + stackIDPlaceholder},
 	"AWS::CloudFormation::Stack":   {ref: "arn:{p}:cloudformation:{r}:{a}:stack/{id}/" + stackIDPlaceholder},
+	// The CDK's own custom resource behind iam.OpenIdConnectProvider: its
+	// handler (aws-cdk-lib) creates the provider and returns its ARN.
+	cdkOIDCProvider: {nameProp: "Url", ref: "arn:{p}:iam::{a}:oidc-provider/{n}"},
 }
+
+const cdkOIDCProvider = "Custom::AWSCDKOpenIdConnectProvider"
 
 // isCustom reports whether a type's values are chosen by code outside the
 // template (a custom resource), so that nothing about them can be assumed.
+// The CDK's OIDC provider resource is not: what it returns is known.
 func isCustom(typ string) bool {
-	return strings.HasPrefix(typ, "Custom::") || typ == "AWS::CloudFormation::CustomResource"
+	return (strings.HasPrefix(typ, "Custom::") || typ == "AWS::CloudFormation::CustomResource") && typ != cdkOIDCProvider
 }
 
 func (e *evaluator) resourceRef(res *resource, r loaders.Range, depth int) policy.Value {
@@ -128,7 +134,7 @@ func (e *evaluator) resourceRef(res *resource, r loaders.Range, depth int) polic
 }
 
 func (e *evaluator) resourceAttr(res *resource, attr string, r loaders.Range, depth int) policy.Value {
-	if isCustom(res.typ) {
+	if isCustom(res.typ) || res.typ == cdkOIDCProvider {
 		return unknown(fmt.Sprintf("%s.%s is known only after deploy (custom resource)", res.id, attr), r)
 	}
 	if (res.typ == "AWS::CloudFormation::Stack" || res.typ == "AWS::Serverless::Application") && strings.HasPrefix(attr, "Outputs.") {
@@ -148,11 +154,6 @@ func (e *evaluator) resourceAttr(res *resource, attr string, r loaders.Range, de
 		return str(e.expand(fmt.Sprintf("arn:{p}:%s:{r}:{a}:%s/{id}", service, kind), res, depth), r)
 	}
 	return unknown(fmt.Sprintf("%s.%s is known only after deploy", res.id, attr), r)
-}
-
-// stackOutput resolves a nested stack's output (not yet: unknown).
-func (e *evaluator) stackOutput(res *resource, name string, r loaders.Range, _ int) policy.Value {
-	return unknown(fmt.Sprintf("%s.Outputs.%s is known only after deploy (nested stack)", res.id, name), r)
 }
 
 // typeParts turns AWS::SNS::Topic into ("sns", "topic").
@@ -195,7 +196,7 @@ func (e *evaluator) physicalName(res *resource, depth int) (string, bool) {
 		return "", false
 	}
 	name := v.Str
-	if res.typ == "AWS::IAM::OIDCProvider" {
+	if res.typ == "AWS::IAM::OIDCProvider" || res.typ == cdkOIDCProvider {
 		name = strings.TrimPrefix(name, "https://")
 	}
 	return name, true

@@ -49,6 +49,7 @@ type template struct {
 	mappings   map[string]policy.Value
 	conditions map[string]policy.Value
 	resources  map[string]*resource
+	outputs    map[string]output
 	order      []string // resource logical IDs in source order
 	transforms []policy.Value
 	// sam and languageExtensions are set by the Transform section.
@@ -131,27 +132,14 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 		mappings:   map[string]policy.Value{},
 		conditions: map[string]policy.Value{},
 		resources:  map[string]*resource{},
+		outputs:    map[string]output{},
 	}
 	root := src.root
 	if v, ok := field(root, "Parameters"); ok {
 		t.decodeParameters(v, diags)
 	}
-	if v, ok := field(root, "Mappings"); ok {
-		if v.Kind != policy.Object {
-			diags.errorf(v.Range, "Mappings is a %s, not a mapping", v.Kind)
-		}
-		for _, f := range v.Fields {
-			t.mappings[f.Key] = f.Value
-		}
-	}
-	if v, ok := field(root, "Conditions"); ok {
-		if v.Kind != policy.Object {
-			diags.errorf(v.Range, "Conditions is a %s, not a mapping", v.Kind)
-		}
-		for _, f := range v.Fields {
-			t.conditions[f.Key] = f.Value
-		}
-	}
+	decodeSection(root, "Mappings", t.mappings, diags)
+	decodeSection(root, "Conditions", t.conditions, diags)
 	if v, ok := field(root, "Transform"); ok {
 		if v.Kind == policy.List {
 			t.transforms = append(t.transforms, v.Items...)
@@ -176,10 +164,34 @@ func decodeTemplate(src *source, diags *diagSet) *template {
 	if v, ok := field(root, "Resources"); ok {
 		t.decodeResources(v, diags)
 	}
+	if g, ok := field(root, "Globals"); ok { // a SAM section, also where Transform is left out
+		t.applyGlobals(g)
+	}
+	if v, ok := field(root, "Outputs"); ok {
+		t.decodeOutputs(v)
+	}
 	return t
 }
 
+// decodeSection copies the entries of a top-level mapping section (an
+// empty one is null in YAML, and fine).
+func decodeSection(root policy.Value, name string, into map[string]policy.Value, diags *diagSet) {
+	v, ok := field(root, name)
+	if !ok {
+		return
+	}
+	if v.Kind != policy.Object && v.Kind != policy.Null {
+		diags.errorf(v.Range, "%s is a %s, not a mapping", name, v.Kind)
+	}
+	for _, f := range v.Fields {
+		into[f.Key] = f.Value
+	}
+}
+
 func (t *template) decodeParameters(v policy.Value, diags *diagSet) {
+	if v.Kind == policy.Null {
+		return // "Parameters:" with nothing under it (a skeleton): no parameters
+	}
 	if v.Kind != policy.Object {
 		diags.errorf(v.Range, "Parameters is a %s, not a mapping", v.Kind)
 		return
@@ -203,6 +215,9 @@ func (t *template) decodeParameters(v policy.Value, diags *diagSet) {
 }
 
 func (t *template) decodeResources(v policy.Value, diags *diagSet) {
+	if v.Kind == policy.Null {
+		return // "Resources:" with nothing under it (a skeleton): nothing to analyse
+	}
 	if v.Kind != policy.Object {
 		diags.errorf(v.Range, "Resources is a %s, not a mapping", v.Kind)
 		return

@@ -74,6 +74,7 @@ var exposures = map[string]exposure{
 			{"PrincipalOrgID", "StringEquals", "aws:PrincipalOrgID"},
 			{"EventSourceToken", "StringEquals", "lambda:EventSourceToken"},
 			{"FunctionUrlAuthType", "StringEquals", "lambda:FunctionUrlAuthType"},
+			{"InvokedViaFunctionUrl", "Bool", "lambda:InvokedViaFunctionUrl"},
 		},
 	}},
 	"AWS::Lambda::LayerVersionPermission": {kind: loaders.KindLambdaLayer, target: "LayerVersionArn", grant: &grantSpec{
@@ -131,6 +132,8 @@ func exposureFor(typ string) (exposure, bool) {
 		return exposure{kind: loaders.KindLambdaFunction, custom: (*evaluator).samFunction}, true
 	case "AWS::Serverless::Api":
 		return exposure{kind: loaders.KindAPIGatewayRestAPI, custom: (*evaluator).samAPI}, true
+	case "AWS::Serverless::StateMachine":
+		return exposure{kind: loaders.KindAPIGatewayRestAPI, custom: (*evaluator).samEventPolicies}, true
 	case "AWS::CloudFormation::Stack", "AWS::Serverless::Application":
 		return exposure{custom: (*evaluator).nestedStack}, true
 	}
@@ -285,12 +288,17 @@ func (e *evaluator) synthesise(res *resource, props policy.Value, g *grantSpec) 
 			continue
 		}
 		v, present := e.eval(raw, 1)
-		if !present {
-			continue
+		if !present || c.operator == "Bool" && isFalse(v) {
+			continue // InvokedViaFunctionUrl: false adds no condition
 		}
 		grant.Conditions = append(grant.Conditions, loaders.GrantCondition{Operator: c.operator, Key: c.key, Values: []policy.Value{v}})
 	}
 	return loaders.Document{Attribute: g.principal, Synthetic: true, Range: raw.Range, Policy: grant.Document()}, true
+}
+
+// isFalse reports whether v is the boolean false, as YAML or JSON writes it.
+func isFalse(v policy.Value) bool {
+	return (v.Kind == policy.Bool || v.Kind == policy.String) && strings.EqualFold(v.Str, "false")
 }
 
 // targets names the resources exposed: the resource itself, or what its

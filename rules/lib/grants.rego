@@ -305,14 +305,31 @@ narrowing_denials(st, d) := {c |
 	c.key in narrowing_keys
 	c.base in negated_ops
 	c.qualifier == ""
+	narrowing_deny_values(c)
+	every other in dst.conditions {
+		ok_beside_narrowing(other, c)
+	}
+}
+
+narrowing_deny_values(c) if {
 	not c.unknown
 	count(c.values) > 0
 	every v in c.values {
 		fixed(v)
 		not broad_cidr(c.key, v)
 	}
-	every other in dst.conditions {
-		ok_beside_narrowing(other, c)
+}
+
+# "Deny unless aws:SourceVpce equals <a parameter without a value>": every
+# value the parameter could take narrows to one VPC (endpoint), so the
+# grant is narrowed whatever it is (an exact operator: no wildcard, and no
+# CIDR that could be 0.0.0.0/0).
+narrowing_deny_values(c) if {
+	c.unknown
+	c.key in {"aws:sourcevpce", "aws:sourcevpc"}
+	c.base in {"StringNotEquals", "StringNotEqualsIgnoreCase"}
+	every v in c.values {
+		fixed(v)
 	}
 }
 

@@ -209,6 +209,18 @@ test_deny_unless_vpce_narrows_allow_star if {
 	contains(f.message, "limited only by aws:SourceVpce")
 }
 
+# The endpoint is a parameter without a value: whichever it is, the grant
+# is narrowed to it (found in aws-samples/serverless-patterns, where such an
+# API was reported public). An unknown IP range may be 0.0.0.0/0: not so.
+test_deny_unless_unknown_vpce_narrows_allow_star if {
+	unknown_vpce := object.union(t.cond("StringNotEquals", "aws:SourceVpce", []), {"unknown": true, "reason": "parameter VPCEndpointId has no Default and no --parameter value"})
+	deny := t.stmt("Deny", [t.star], ["s3:*"], [unknown_vpce])
+	exposures(t.in_zone(t.account_zone, [t.allow([t.star], []), deny])) == {"external"}
+	unknown_ip := object.union(t.cond("NotIpAddress", "aws:SourceIp", []), {"unknown": true, "reason": "parameter Cidr has no Default and no --parameter value"})
+	deny_ip := t.stmt("Deny", [t.star], ["s3:*"], [unknown_ip])
+	exposures(t.in_zone(t.account_zone, [t.allow([t.star], []), deny_ip])) == {"public"}
+}
+
 test_deny_unless_source_ip_narrows_allow_star if {
 	exposures(t.in_zone(t.account_zone, [t.allow([t.star], []), deny_unless("aws:SourceIp", "NotIpAddress", ["203.0.113.0/24"])])) == {"external"}
 }

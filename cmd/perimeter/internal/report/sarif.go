@@ -27,9 +27,9 @@ const (
 	srcRoot = "%SRCROOT%"
 	// InformationURI is perimeter's home.
 	InformationURI = "https://github.com/perimeter-iac/perimeter"
-	// RuleHelpURI is the README's rule table, every built-in rule's
-	// helpUri. (Per-rule anchors need <a id="perim001"> in the table.)
-	RuleHelpURI = InformationURI + "/blob/main/README.md#rules"
+	// RuleHelpURI is the README's rule table; a built-in rule's helpUri
+	// is its row's anchor (#perim001).
+	RuleHelpURI = InformationURI + "/blob/main/README.md#"
 	// fingerprintKey names perimeter's fingerprint in partialFingerprints.
 	fingerprintKey = "perimeterFindingId/v1"
 )
@@ -152,6 +152,7 @@ type sarifResultProps struct {
 	Resource         string            `json:"resource"`
 	ResourceType     string            `json:"resourceType"`
 	Target           string            `json:"target,omitempty"`
+	Construct        string            `json:"construct,omitempty"`
 	Principal        rules.Principal   `json:"principal"`
 	Accounts         []string          `json:"accounts"`
 	Actions          []string          `json:"actions"`
@@ -350,7 +351,7 @@ func sarifRuleOf(rule *rules.Rule) sarifRule {
 		},
 	}
 	if rule.Builtin {
-		out.HelpURI = RuleHelpURI
+		out.HelpURI = RuleHelpURI + strings.ToLower(rule.ID)
 	}
 	return out
 }
@@ -397,7 +398,7 @@ func sarifResultOf(r *Report, f *rules.Finding, ruleIndex int) sarifResult {
 		Properties: sarifResultProps{
 			Exposure: f.Exposure, Severity: f.Severity, SecuritySeverity: securitySeverity(f.Severity),
 			Resource: f.Resource.Address, ResourceType: f.Resource.Type, Target: f.Resource.Target,
-			Principal: f.Principal, Accounts: nonNil(f.Accounts), Actions: nonNil(f.Actions),
+			Construct: f.Resource.Construct, Principal: f.Principal, Accounts: nonNil(f.Accounts), Actions: nonNil(f.Actions),
 			Conditions: f.Conditions, Reason: f.Reason,
 		},
 	}

@@ -115,4 +115,7 @@ func textFindingAt(b *strings.Builder, f rules.Finding, pos string, paint func(c
 	if f.Resource.Condition != "" {
 		fmt.Fprintf(b, "           %s\n", paint(ansiDim, "if "+f.Resource.Condition))
 	}
+	if f.Resource.Construct != "" {
+		fmt.Fprintf(b, "           %s\n", paint(ansiDim, "construct "+f.Resource.Construct))
+	}
 }
