@@ -227,8 +227,11 @@ func (s *hclScanner) scanNative() {
 func (s *hclScanner) code() {
 	c := s.src[s.i]
 	switch {
-	case c == ' ' || c == '\t' || c == '\r':
+	case c == ' ' || c == '\t' || c == '\r' && s.peek(1) == '\n':
 		s.adv(1)
+	case c == '\r': // alone, a token of its own (an invalid character)
+		s.adv(1)
+		s.token()
 	case c == '\n': // hclsyntax makes a token of every newline
 		if t := s.top(); t == nil || t.kind == lvBrace {
 			s.separator()
