@@ -379,11 +379,11 @@ func (s *hclScanner) heredoc() bool {
 	if k == j {
 		return false
 	}
-	e := k
-	for e < len(s.src) && (s.src[e] == ' ' || s.src[e] == '\t' || s.src[e] == '\r') {
+	e := k // hclsyntax wants the line break right after the marker
+	if e < len(s.src) && s.src[e] == '\r' {
 		e++
 	}
-	if e < len(s.src) && s.src[e] != '\n' {
+	if e >= len(s.src) || s.src[e] != '\n' {
 		return false
 	}
 	marker := string(s.src[j:k])
