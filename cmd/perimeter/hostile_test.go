@@ -265,10 +265,14 @@ resource "aws_sqs_queue_policy" "q" {
 		}, stopped: []string{"perimeter: stopped: memory use passed the --max-memory limit of 300 MiB while reading ", "bomb.tf"}},
 
 		// Terraform plans.
-		{name: "plan-truncated", static: true, code: exitError,
-			errs: []wantDiag{{"plan.json", 3, "the plan is not valid JSON: unexpected end of JSON input"}}},
-		{name: "plan-policy-not-json", static: true, code: exitFindings,
-			finds: []wantFinding{{file: "plan.json", line: 5, exposure: "unresolved", text: "policy is not valid JSON"}}},
+		{
+			name: "plan-truncated", static: true, code: exitError,
+			errs: []wantDiag{{"plan.json", 3, "the plan is not valid JSON: unexpected end of JSON input"}},
+		},
+		{
+			name: "plan-policy-not-json", static: true, code: exitFindings,
+			finds: []wantFinding{{file: "plan.json", line: 5, exposure: "unresolved", text: "policy is not valid JSON"}},
+		},
 		{name: "plan-deep", code: exitError, build: func(d caseDir) {
 			d.write("plan.json", `{"format_version": "1.2", "planned_values": {"root_module": {"resources": [], "x": `+
 				strings.Repeat("[", n)+strings.Repeat("]", n)+"}}}")
