@@ -262,7 +262,7 @@ resource "aws_sqs_queue_policy" "q" {
   policy    = jsonencode({Statement = [{Effect = "Allow", Principal = "*", Action = "sqs:*", Resource = "*", Sid = length(local.big)}]})
 }
 `)
-		}, stopped: []string{"perimeter: stopped: memory use passed the --max-memory limit of 300 MiB while reading ", "bomb.tf"}},
+		}, stopped: []string{"perimeter: stopped: memory use passed the --max-memory limit of 300 MiB while reading ", "module ."}},
 
 		// Terraform plans.
 		{

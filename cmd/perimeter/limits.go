@@ -112,7 +112,7 @@ func (w *watchdog) watch(prevLimit int64) {
 		}
 		return sample[0].Value.Uint64() - sample[1].Value.Uint64()
 	}
-	tick := time.NewTicker(50 * time.Millisecond)
+	tick := time.NewTicker(25 * time.Millisecond)
 	defer tick.Stop()
 	for {
 		select {
@@ -120,16 +120,13 @@ func (w *watchdog) watch(prevLimit int64) {
 			return
 		case <-tick.C:
 		}
-		if used() <= w.limit {
-			continue
-		}
-		// Only live memory counts: collect, then look again.
-		debug.FreeOSMemory()
+		// The runtime's soft limit (set below the watchdog's) keeps garbage
+		// from counting: past the limit, live memory is past it.
 		if used() <= w.limit {
 			continue
 		}
 		w.mu.Lock()
-		recent := strings.Join(w.recent, ", ")
+		recent := describeWork(w.recent)
 		w.mu.Unlock()
 		fmt.Fprintf(w.stderr, "perimeter: stopped: memory use passed the --max-memory limit of %d MiB while reading %s (a Terraform expression computing a huge value, such as nested for expressions or setproduct, can do this); raise the limit or fix the file\n",
 			w.limit>>20, recent)
@@ -140,14 +137,37 @@ func (w *watchdog) watch(prevLimit int64) {
 
 func (w *watchdog) stop() { close(w.done) }
 
+// maxRecent is how many of the files and modules started last the
+// watchdog names.
+const maxRecent = 8
+
+// describeWork names the work most recently started, most recent first:
+// directories are Terraform modules being evaluated.
+func describeWork(recent []string) string {
+	parts := make([]string, 0, len(recent))
+	seen := map[string]bool{}
+	for i := len(recent) - 1; i >= 0; i-- {
+		p := recent[i]
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		if st, err := os.Stat(p); err == nil && st.IsDir() {
+			p = "module " + p
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, ", ")
+}
+
 // onStart records the work each loader starts (loaders.Options.OnStart),
 // then calls next.
 func (w *watchdog) onStart(next func(string)) func(string) {
 	return func(p string) {
 		w.mu.Lock()
 		w.recent = append(w.recent, strings.TrimSuffix(p, "#analyse"))
-		if len(w.recent) > 4 {
-			w.recent = w.recent[len(w.recent)-4:]
+		if len(w.recent) > maxRecent {
+			w.recent = w.recent[len(w.recent)-maxRecent:]
 		}
 		w.mu.Unlock()
 		if next != nil {
