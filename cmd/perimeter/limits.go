@@ -6,6 +6,7 @@ import (
 	"os"
 	"runtime/debug"
 	"runtime/metrics"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -146,8 +147,7 @@ const maxRecent = 8
 func describeWork(recent []string) string {
 	parts := make([]string, 0, len(recent))
 	seen := map[string]bool{}
-	for i := len(recent) - 1; i >= 0; i-- {
-		p := recent[i]
+	for _, p := range slices.Backward(recent) {
 		if seen[p] {
 			continue
 		}
