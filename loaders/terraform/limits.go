@@ -440,7 +440,9 @@ func (s *hclScanner) template() {
 		s.postfix = false
 	default:
 		s.adv(1)
-		if lineStart {
+		// The lexer ends a literal at a line start and at a lone $ or %
+		// (each becomes a token of its own): "0$0$0" is five tokens.
+		if lineStart || c == '$' || c == '%' {
 			s.token()
 		}
 	}
