@@ -322,7 +322,7 @@ func (e *Engine) evaluateOne(ctx context.Context, zone *ast.Term, res *loaders.R
 			diags.Errorf(res.DeclRange, "rule %s failed on %s: %v", r.ID, res.Address, err)
 			continue
 		}
-		rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+		rs, err := pq.Eval(ctx, rego.EvalParsedInput(input), keepTerms)
 		if err != nil {
 			diags.Errorf(res.DeclRange, "rule %s failed on %s: %v", r.ID, res.Address, err)
 			continue
@@ -343,7 +343,7 @@ func (e *Engine) evalTogether(ctx context.Context, q *kindQuery, input ast.Value
 	if err != nil {
 		return nil, false
 	}
-	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input))
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input), keepTerms)
 	if err != nil || len(rs) != 1 {
 		return nil, false
 	}
