@@ -170,6 +170,16 @@ func TestREADMEIsTrue(t *testing.T) {
 			t.Errorf("neither README.md nor docs/integrations.md documents --%s", f.Name)
 		}
 	})
+	engine, err := newEngine(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range engine.Rules() {
+		// SARIF's helpUri points at this anchor.
+		if !strings.Contains(string(readme), `<a id="`+strings.ToLower(r.ID)+`"></a>`+r.ID+" | "+r.Title+" |") {
+			t.Errorf("README's rule table lacks %s (%s) with its anchor", r.ID, r.Title)
+		}
+	}
 	rule, err := os.ReadFile("../../testdata/custom-rules/kms_decrypt.rego")
 	if err != nil {
 		t.Fatal(err)

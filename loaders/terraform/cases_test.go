@@ -31,6 +31,7 @@ func TestGoldenCases(t *testing.T) {
 		{name: "modules"},
 		{name: "expressions"},
 		{name: "sharedmodule"},
+		{name: "overrides"},
 		{name: "resourcetypes", opts: loaders.Options{OwnAccount: "111122223333"}},
 		{name: "moduleinputs", opts: loaders.Options{OwnAccount: "111122223333"}},
 		{name: "linking", opts: loaders.Options{OwnAccount: "111122223333"}},

@@ -51,6 +51,7 @@ type module struct {
 
 type variable struct {
 	name     string
+	body     hcl.Body       // kept so an override file can be merged into it
 	def      hcl.Expression // nil when there is no default
 	typ      cty.Type
 	defaults *typeexpr.Defaults
@@ -213,11 +214,21 @@ func decodeModule(dir string, files []*srcFile) *module {
 		calls:     map[string]*moduleCall{},
 		providers: map[string]*providerConfig{},
 	}
+	var overrides []*srcFile
 	for _, f := range files {
 		if f.file == nil {
 			continue
 		}
+		if isOverride(f.path) {
+			overrides = append(overrides, f)
+			continue
+		}
 		m.decodeFile(f)
+	}
+	// Override files apply after every other file, in lexical order.
+	slices.SortFunc(overrides, func(a, b *srcFile) int { return cmp.Compare(path.Base(a.path), path.Base(b.path)) })
+	for _, f := range overrides {
+		m.applyOverride(f)
 	}
 	slices.SortFunc(m.resources, func(a, b *block) int {
 		return cmp.Or(cmp.Compare(a.decl.Filename, b.decl.Filename), cmp.Compare(a.decl.Start.Line, b.decl.Start.Line),
@@ -274,7 +285,7 @@ func (m *module) decodeVariable(b *hcl.Block) {
 		{Name: "default"}, {Name: "type"}, {Name: "nullable"},
 	}})
 	m.diags = append(m.diags, fromHCL(hd, b.DefRange.Filename)...)
-	v := &variable{name: name, typ: cty.DynamicPseudoType, nullable: true, decl: b.DefRange}
+	v := &variable{name: name, body: b.Body, typ: cty.DynamicPseudoType, nullable: true, decl: b.DefRange}
 	if a, ok := c.Attributes["type"]; ok {
 		ty, defaults, hd := typeexpr.TypeConstraintWithDefaults(a.Expr)
 		if hd.HasErrors() {

@@ -238,7 +238,7 @@ func TestSARIFContract(t *testing.T) {
 		if rule.Properties["security-severity"] == nil || !slices.Contains(rule.Properties["tags"].([]any), any("security")) {
 			t.Errorf("rule %s lacks security-severity or the security tag", rule.ID)
 		}
-		if builtin := strings.HasPrefix(rule.ID, "PERIM"); builtin != (rule.HelpURI == RuleHelpURI) {
+		if builtin := strings.HasPrefix(rule.ID, "PERIM"); builtin != (rule.HelpURI == RuleHelpURI+strings.ToLower(rule.ID)) {
 			t.Errorf("rule %s helpUri %q", rule.ID, rule.HelpURI)
 		}
 	}

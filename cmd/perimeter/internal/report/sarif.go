@@ -27,9 +27,9 @@ const (
 	srcRoot = "%SRCROOT%"
 	// InformationURI is perimeter's home.
 	InformationURI = "https://github.com/perimeter-iac/perimeter"
-	// RuleHelpURI is the README's rule table, every built-in rule's
-	// helpUri. (Per-rule anchors need <a id="perim001"> in the table.)
-	RuleHelpURI = InformationURI + "/blob/main/README.md#rules"
+	// RuleHelpURI is the README's rule table; a built-in rule's helpUri
+	// is its row's anchor (#perim001).
+	RuleHelpURI = InformationURI + "/blob/main/README.md#"
 	// fingerprintKey names perimeter's fingerprint in partialFingerprints.
 	fingerprintKey = "perimeterFindingId/v1"
 )
@@ -351,7 +351,7 @@ func sarifRuleOf(rule *rules.Rule) sarifRule {
 		},
 	}
 	if rule.Builtin {
-		out.HelpURI = RuleHelpURI
+		out.HelpURI = RuleHelpURI + strings.ToLower(rule.ID)
 	}
 	return out
 }
