@@ -10,7 +10,6 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -407,24 +406,18 @@ func scan(ctx context.Context, pending *pendingEngine, paths []string, s *scanSe
 		}
 	}
 
-	var (
-		mu        sync.Mutex
-		resources []loaders.Resource
-		wg        sync.WaitGroup
-	)
+	// One loader after the other: each already spreads its files over
+	// every core, and running them together would only add their peaks of
+	// memory (parsed files, module instances) together.
+	var resources []loaders.Resource
 	for i, l := range ls {
 		if len(claimed[i]) == 0 {
 			continue
 		}
-		wg.Go(func() {
-			res, ds := loadSafely(ctx, l, claimed[i], s.opts)
-			mu.Lock()
-			resources = append(resources, res...)
-			diags = append(diags, ds...)
-			mu.Unlock()
-		})
+		res, ds := loadSafely(ctx, l, claimed[i], s.opts)
+		resources = append(resources, res...)
+		diags = append(diags, ds...)
 	}
-	wg.Wait()
 	// A plan and the configuration it was made from list the same grants:
 	// the plan's win.
 	resources = tfplan.Supersede(resources)
