@@ -90,8 +90,10 @@ func decodeFinding(v ast.Value) (f rawFinding, ok bool) {
 	return f, ok
 }
 
-var rawFindingKeys = map[string]bool{"exposure": true, "severity": true, "principal": true, "accounts": true, "actions": true,
-	"not_action": true, "access_levels": true, "conditions": true, "location": true, "attribute": true, "message": true, "reason": true}
+var rawFindingKeys = map[string]bool{
+	"exposure": true, "severity": true, "principal": true, "accounts": true, "actions": true,
+	"not_action": true, "access_levels": true, "conditions": true, "location": true, "attribute": true, "message": true, "reason": true,
+}
 
 func decodeString(v ast.Value, dst *string) bool {
 	switch s := v.(type) {

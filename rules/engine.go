@@ -66,8 +66,10 @@ type lazyQuery struct {
 	err   error
 }
 
-// prepared returns the query, preparing it on first use.
-func (e *Engine) prepared(lq *lazyQuery, query string) (rego.PreparedEvalQuery, error) {
+// prepared returns the query, preparing it on first use. The preparation
+// is remembered whatever ctx becomes: evaluation passes a context that
+// cannot be cancelled.
+func (e *Engine) prepared(ctx context.Context, lq *lazyQuery, query string) (rego.PreparedEvalQuery, error) {
 	lq.once.Do(func() {
 		e.prepareMu.Lock()
 		defer e.prepareMu.Unlock()
@@ -76,7 +78,7 @@ func (e *Engine) prepared(lq *lazyQuery, query string) (rego.PreparedEvalQuery, 
 			rego.Query(query),
 			rego.Capabilities(e.caps),
 			rego.StrictBuiltinErrors(true),
-		).PrepareForEval(context.Background())
+		).PrepareForEval(ctx)
 	})
 	return lq.query, lq.err
 }
@@ -132,7 +134,7 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 	e := &Engine{rules: rules, byKind: map[string][]*Rule{}, together: map[string]*kindQuery{}, compiler: compiler, caps: caps}
 	for _, r := range rules {
 		if !r.Builtin {
-			if _, err := e.prepared(&r.query, r.queryText()); err != nil {
+			if _, err := e.prepared(ctx, &r.query, r.queryText()); err != nil {
 				return nil, fmt.Errorf("%s: %w", r.File, err)
 			}
 		}
@@ -317,7 +319,7 @@ func (e *Engine) evaluateOne(ctx context.Context, zone *ast.Term, res *loaders.R
 		// An error: evaluate rule by rule to say which rule failed.
 	}
 	for _, r := range rules {
-		pq, err := e.prepared(&r.query, r.queryText())
+		pq, err := e.prepared(context.WithoutCancel(ctx), &r.query, r.queryText())
 		if err != nil {
 			diags.Errorf(res.DeclRange, "rule %s failed on %s: %v", r.ID, res.Address, err)
 			continue
@@ -339,7 +341,7 @@ func (e *Engine) evaluateOne(ctx context.Context, zone *ast.Term, res *loaders.R
 // evalTogether evaluates every rule of the query at once; ok is false when
 // the preparation, the evaluation or the decoding failed.
 func (e *Engine) evalTogether(ctx context.Context, q *kindQuery, input ast.Value, res *loaders.Resource) (out []Finding, ok bool) {
-	pq, err := e.prepared(&q.lazyQuery, q.text)
+	pq, err := e.prepared(context.WithoutCancel(ctx), &q.lazyQuery, q.text)
 	if err != nil {
 		return nil, false
 	}

@@ -94,13 +94,17 @@ var keyTerms = func() map[string]*ast.Term {
 // interned terms. The map is read-only after initialisation.
 var valueTerms = func() map[string]*ast.Term {
 	m := map[string]*ast.Term{}
-	values := []string{"", "*", "Allow", "Deny", "Principal", "NotPrincipal",
+	values := []string{
+		"", "*", "Allow", "Deny", "Principal", "NotPrincipal",
 		"AWS", "Service", "Federated", "CanonicalUser",
 		"ForAnyValue", "ForAllValues", "Bool", "Null", "IpAddress", "NotIpAddress",
 		"terraform", "cloudformation", "terraform-plan",
-		"List", "Read", "Write", "Tagging", "Permissions management"}
-	for _, k := range []policy.PrincipalKind{policy.KindWildcard, policy.KindAccount, policy.KindRole, policy.KindUser, policy.KindSession,
-		policy.KindIAMOther, policy.KindService, policy.KindFederated, policy.KindCanonicalUser, policy.KindUniqueID, policy.KindUnknown, policy.KindInvalid} {
+		"List", "Read", "Write", "Tagging", "Permissions management",
+	}
+	for _, k := range []policy.PrincipalKind{
+		policy.KindWildcard, policy.KindAccount, policy.KindRole, policy.KindUser, policy.KindSession,
+		policy.KindIAMOther, policy.KindService, policy.KindFederated, policy.KindCanonicalUser, policy.KindUniqueID, policy.KindUnknown, policy.KindInvalid,
+	} {
 		values = append(values, string(k))
 	}
 	for _, op := range []string{"String", "Arn", "Numeric", "Date", "Binary"} {

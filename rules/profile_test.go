@@ -28,7 +28,7 @@ func TestProfileRego(t *testing.T) {
 	p := profiler.New()
 	for i := range res {
 		in := inputValue(zone, &res[i])
-		pq, err := e.prepared(&r.query, r.queryText())
+		pq, err := e.prepared(ctx, &r.query, r.queryText())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -45,7 +46,7 @@ const (
 var (
 	tfResource  = regexp.MustCompile(`(?m)^resource "`)
 	tfModule    = regexp.MustCompile(`(?m)^module "`)
-	cfnResource = regexp.MustCompile(`(?m)^    "?Type"?: "?AWS::`)
+	cfnResource = regexp.MustCompile(`(?m)^ {4}"?Type"?: "?AWS::`)
 )
 
 // terraformCount counts resource blocks (an unread module call counts as
@@ -251,7 +252,7 @@ Conditions:
 Resources:
 `, i, g.account())
 	for j := range cfnBucketPairs {
-		b.WriteString(strings.NewReplacer("@J@", fmt.Sprint(j), "@N@", fmt.Sprintf("%04d", i), "@COND@", g.queueCondition()).Replace(cfnBucketPair))
+		b.WriteString(strings.NewReplacer("@J@", strconv.Itoa(j), "@N@", fmt.Sprintf("%04d", i), "@COND@", g.queueCondition()).Replace(cfnBucketPair))
 	}
 	b.WriteString(fill(cfnStackTail, i, ""))
 	src := b.String()
