@@ -16,6 +16,7 @@ import (
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+	"github.com/perimeter-iac/perimeter/policy"
 )
 
 // rulesRoot is the package prefix every rule lives under: a rule is a
@@ -48,13 +49,46 @@ type Engine struct {
 	// bucket's policy and ACL rules), one query that evaluates them all,
 	// so that the library they share is evaluated once per resource.
 	together map[string]*kindQuery
+
+	compiler *ast.Compiler
+	caps     *ast.Capabilities
+	// prepareMu serialises query preparation: built-in rules' queries are
+	// prepared on first use (a scan meets a few kinds; preparing all of
+	// them would cost every pre-commit run), and preparing reads and
+	// caches state in the shared compiler.
+	prepareMu sync.Mutex
+}
+
+// lazyQuery is a query prepared on first use, once.
+type lazyQuery struct {
+	once  sync.Once
+	query rego.PreparedEvalQuery
+	err   error
+}
+
+// prepared returns the query, preparing it on first use. The preparation
+// is remembered whatever ctx becomes: evaluation passes a context that
+// cannot be cancelled.
+func (e *Engine) prepared(ctx context.Context, lq *lazyQuery, query string) (rego.PreparedEvalQuery, error) {
+	lq.once.Do(func() {
+		e.prepareMu.Lock()
+		defer e.prepareMu.Unlock()
+		lq.query, lq.err = rego.New(
+			rego.Compiler(e.compiler),
+			rego.Query(query),
+			rego.Capabilities(e.caps),
+			rego.StrictBuiltinErrors(true),
+		).PrepareForEval(ctx)
+	})
+	return lq.query, lq.err
 }
 
 // kindQuery evaluates the findings of several rules in one query; the
 // findings of rules[i] are bound to the variable r<i>.
 type kindQuery struct {
 	rules []*Rule
-	query rego.PreparedEvalQuery
+	text  string
+	lazyQuery
 }
 
 // Capabilities returns the builtins a perimeter rule may use: OPA's, minus
@@ -68,9 +102,15 @@ func Capabilities() *ast.Capabilities {
 	return caps
 }
 
-// New compiles the rules of every source once and prepares one query per
-// rule. Errors name the file and line.
+// New compiles the rules of every source once. The query of a custom rule
+// is prepared here, so that a rule that cannot be evaluated is an error
+// now; the built-in rules' queries (tested in CI) are prepared on first
+// use, once per kind, because a pre-commit scan of one module meets only
+// a few kinds. Errors name the file and line.
 func New(ctx context.Context, sources ...Source) (*Engine, error) {
+	// The action catalog is needed by the first resource judged; decode it
+	// on the other core while the rules compile.
+	go policy.LoadCatalog()
 	modules := map[string]*ast.Module{}
 	var errs []error
 	for _, src := range sources {
@@ -81,7 +121,8 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	compiler := ast.NewCompiler().WithCapabilities(Capabilities()).WithEnablePrintStatements(false)
+	caps := Capabilities()
+	compiler := ast.NewCompiler().WithCapabilities(caps).WithEnablePrintStatements(false)
 	compiler.Compile(modules)
 	if compiler.Failed() {
 		return nil, compileError(compiler.Errors)
@@ -90,18 +131,13 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &Engine{rules: rules, byKind: map[string][]*Rule{}, together: map[string]*kindQuery{}}
+	e := &Engine{rules: rules, byKind: map[string][]*Rule{}, together: map[string]*kindQuery{}, compiler: compiler, caps: caps}
 	for _, r := range rules {
-		pq, err := rego.New(
-			rego.Compiler(compiler),
-			rego.Query("data."+r.Package+".findings"),
-			rego.Capabilities(Capabilities()),
-			rego.StrictBuiltinErrors(true),
-		).PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", r.File, err)
+		if !r.Builtin {
+			if _, err := e.prepared(ctx, &r.query, r.queryText()); err != nil {
+				return nil, fmt.Errorf("%s: %w", r.File, err)
+			}
 		}
-		r.query = pq
 		for _, k := range r.Kinds {
 			if k == "*" {
 				e.any = append(e.any, r)
@@ -119,22 +155,19 @@ func New(ctx context.Context, sources ...Source) (*Engine, error) {
 		for i, r := range rules {
 			parts[i] = fmt.Sprintf("r%d = data.%s.findings", i, r.Package)
 		}
-		pq, err := rego.New(
-			rego.Compiler(compiler),
-			rego.Query(strings.Join(parts, "; ")),
-			rego.Capabilities(Capabilities()),
-			rego.StrictBuiltinErrors(true),
-		).PrepareForEval(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("rules for %s: %w", kind, err)
-		}
-		e.together[kind] = &kindQuery{rules: rules, query: pq}
+		e.together[kind] = &kindQuery{rules: rules, text: strings.Join(parts, "; ")}
 	}
 	return e, nil
 }
 
+// parseSource parses the .rego files of src (tests aside) into modules,
+// in parallel: parsing the built-in library is a quarter of the start-up
+// cost of every scan.
 func parseSource(src Source, modules map[string]*ast.Module) error {
-	var errs []error
+	var (
+		errs  []error
+		paths []string
+	)
 	err := fs.WalkDir(src.FS, src.Dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", display(src, p), err))
@@ -143,28 +176,52 @@ func parseSource(src Source, modules map[string]*ast.Module) error {
 		if d.IsDir() || !strings.HasSuffix(p, ".rego") || strings.HasSuffix(p, "_test.rego") {
 			return nil
 		}
-		data, err := fs.ReadFile(src.FS, p)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", display(src, p), err))
-			return nil
-		}
-		name := display(src, p)
-		m, err := ast.ParseModuleWithOpts(name, string(data), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
-		if err != nil {
-			errs = append(errs, err)
-			return nil
-		}
-		if !src.Builtin && strings.HasPrefix(m.Package.Path.String(), "data.perimeter.lib") {
-			errs = append(errs, fmt.Errorf("%s:%d: package %s is reserved for perimeter's built-in library", name, m.Package.Location.Row, m.Package.Path))
-			return nil
-		}
-		modules[name] = m
+		paths = append(paths, p)
 		return nil
 	})
 	if err != nil {
 		errs = append(errs, err)
 	}
+	parsed := make([]*ast.Module, len(paths))
+	perr := make([]error, len(paths))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(1, len(paths))) {
+		wg.Go(func() {
+			for i := range next {
+				parsed[i], perr[i] = parseModule(src, paths[i])
+			}
+		})
+	}
+	for i := range paths {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, m := range parsed {
+		if perr[i] != nil {
+			errs = append(errs, perr[i])
+			continue
+		}
+		modules[display(src, paths[i])] = m
+	}
 	return errors.Join(errs...)
+}
+
+func parseModule(src Source, p string) (*ast.Module, error) {
+	data, err := fs.ReadFile(src.FS, p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", display(src, p), err)
+	}
+	name := display(src, p)
+	m, err := ast.ParseModuleWithOpts(name, string(data), ast.ParserOptions{ProcessAnnotation: true, RegoVersion: ast.RegoV1})
+	if err != nil {
+		return nil, err
+	}
+	if !src.Builtin && strings.HasPrefix(m.Package.Path.String(), "data.perimeter.lib") {
+		return nil, fmt.Errorf("%s:%d: package %s is reserved for perimeter's built-in library", name, m.Package.Location.Row, m.Package.Path)
+	}
+	return m, nil
 }
 
 func display(src Source, p string) string {
@@ -256,13 +313,18 @@ func (e *Engine) evaluateOne(ctx context.Context, zone *ast.Term, res *loaders.R
 	}
 	input := inputValue(zone, res)
 	if q := e.together[res.Kind]; q != nil {
-		if found, ok := q.eval(ctx, input, res); ok {
+		if found, ok := e.evalTogether(ctx, q, input, res); ok {
 			return append(out, found...), diags
 		}
 		// An error: evaluate rule by rule to say which rule failed.
 	}
 	for _, r := range rules {
-		rs, err := r.query.Eval(ctx, rego.EvalParsedInput(input))
+		pq, err := e.prepared(context.WithoutCancel(ctx), &r.query, r.queryText())
+		if err != nil {
+			diags.Errorf(res.DeclRange, "rule %s failed on %s: %v", r.ID, res.Address, err)
+			continue
+		}
+		rs, err := pq.Eval(ctx, rego.EvalParsedInput(input), keepTerms)
 		if err != nil {
 			diags.Errorf(res.DeclRange, "rule %s failed on %s: %v", r.ID, res.Address, err)
 			continue
@@ -276,10 +338,14 @@ func (e *Engine) evaluateOne(ctx context.Context, zone *ast.Term, res *loaders.R
 	return out, diags
 }
 
-// eval evaluates every rule of the query at once; ok is false when the
-// evaluation or the decoding failed.
-func (q *kindQuery) eval(ctx context.Context, input ast.Value, res *loaders.Resource) (out []Finding, ok bool) {
-	rs, err := q.query.Eval(ctx, rego.EvalParsedInput(input))
+// evalTogether evaluates every rule of the query at once; ok is false when
+// the preparation, the evaluation or the decoding failed.
+func (e *Engine) evalTogether(ctx context.Context, q *kindQuery, input ast.Value, res *loaders.Resource) (out []Finding, ok bool) {
+	pq, err := e.prepared(context.WithoutCancel(ctx), &q.lazyQuery, q.text)
+	if err != nil {
+		return nil, false
+	}
+	rs, err := pq.Eval(ctx, rego.EvalParsedInput(input), keepTerms)
 	if err != nil || len(rs) != 1 {
 		return nil, false
 	}

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/open-policy-agent/opa/v1/ast"
 	"github.com/open-policy-agent/opa/v1/rego"
 
 	"github.com/perimeter-iac/perimeter/loaders"
@@ -133,16 +134,31 @@ func decodeValue(v any, r *Rule, res *loaders.Resource) ([]Finding, error) {
 	if v == nil {
 		return nil, nil
 	}
-	// Round-trip through JSON: findings are few, and this keeps custom
-	// rules' extra fields from mattering.
+	var raws []rawFinding
+	if t, isTerm := v.(*ast.Term); isTerm {
+		if direct, ok := decodeTerm(t.Value); ok {
+			return buildFindings(direct, r, res)
+		}
+		// Something decodeTerm leaves to json.Unmarshal, which also says
+		// what is wrong.
+		var err error
+		if v, err = ast.JSON(t.Value); err != nil {
+			return nil, err
+		}
+	}
+	// Round-trip through JSON: this keeps custom rules' extra fields from
+	// mattering and words the errors.
 	data, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}
-	var raws []rawFinding
 	if err := json.Unmarshal(data, &raws); err != nil {
 		return nil, fmt.Errorf("findings must be a set of objects: %w", err)
 	}
+	return buildFindings(raws, r, res)
+}
+
+func buildFindings(raws []rawFinding, r *Rule, res *loaders.Resource) ([]Finding, error) {
 	out := make([]Finding, 0, len(raws))
 	var problems []string
 	for _, raw := range raws {

@@ -88,6 +88,67 @@ var keyTerms = func() map[string]*ast.Term {
 	return m
 }()
 
+// valueTerms interns the string values that recur in every input (effects,
+// principal types and kinds, condition operators, kinds, sources, "" ...):
+// the same immutable term serves every resource, as OPA does with its own
+// interned terms. The map is read-only after initialisation.
+var valueTerms = func() map[string]*ast.Term {
+	m := map[string]*ast.Term{}
+	values := []string{
+		"", "*", "Allow", "Deny", "Principal", "NotPrincipal",
+		"AWS", "Service", "Federated", "CanonicalUser",
+		"ForAnyValue", "ForAllValues", "Bool", "Null", "IpAddress", "NotIpAddress",
+		"terraform", "cloudformation", "terraform-plan",
+		"List", "Read", "Write", "Tagging", "Permissions management",
+	}
+	for _, k := range []policy.PrincipalKind{
+		policy.KindWildcard, policy.KindAccount, policy.KindRole, policy.KindUser, policy.KindSession,
+		policy.KindIAMOther, policy.KindService, policy.KindFederated, policy.KindCanonicalUser, policy.KindUniqueID, policy.KindUnknown, policy.KindInvalid,
+	} {
+		values = append(values, string(k))
+	}
+	for _, op := range []string{"String", "Arn", "Numeric", "Date", "Binary"} {
+		for _, suffix := range []string{"Equals", "NotEquals", "EqualsIgnoreCase", "NotEqualsIgnoreCase", "Like", "NotLike", "LessThan", "LessThanEquals", "GreaterThan", "GreaterThanEquals"} {
+			values = append(values, op+suffix)
+		}
+	}
+	for k := range kindServices {
+		values = append(values, k)
+	}
+	for _, v := range values {
+		m[v] = ast.StringTerm(v)
+	}
+	return m
+}()
+
+// str returns the term of a string value, interned when it is a common one.
+func str(s string) *ast.Term {
+	if t, ok := valueTerms[s]; ok {
+		return t
+	}
+	return ast.StringTerm(s)
+}
+
+// boolTerm and intTerm return OPA's interned terms (small numbers are
+// interned by OPA; others are allocated).
+func boolTerm(b bool) *ast.Term { return ast.InternedTerm(b) }
+
+func intTerm(i int) *ast.Term { return ast.InternedTerm(i) }
+
+// fileTerms remembers the last file's term while one input is built: a
+// resource's locations are nearly all in one file.
+type fileTerms struct {
+	file string
+	term *ast.Term
+}
+
+func (f *fileTerms) get(file string) *ast.Term {
+	if f.term == nil || f.file != file {
+		f.file, f.term = file, str(file)
+	}
+	return f.term
+}
+
 func item(k string, v *ast.Term) [2]*ast.Term {
 	t, ok := keyTerms[k]
 	if !ok {
@@ -99,18 +160,18 @@ func item(k string, v *ast.Term) [2]*ast.Term {
 func stringArray(ss []string) *ast.Term {
 	terms := make([]*ast.Term, len(ss))
 	for i, s := range ss {
-		terms[i] = ast.StringTerm(s)
+		terms[i] = str(s)
 	}
 	return ast.ArrayTerm(terms...)
 }
 
-func locationTerm(r policy.Range) *ast.Term {
+func (f *fileTerms) locationTerm(r policy.Range) *ast.Term {
 	return ast.ObjectTerm(
-		item("file", ast.StringTerm(r.File)),
-		item("line", ast.IntNumberTerm(r.Start.Line)),
-		item("column", ast.IntNumberTerm(r.Start.Column)),
-		item("end_line", ast.IntNumberTerm(r.End.Line)),
-		item("end_column", ast.IntNumberTerm(r.End.Column)),
+		item("file", f.get(r.File)),
+		item("line", intTerm(r.Start.Line)),
+		item("column", intTerm(r.Start.Column)),
+		item("end_line", intTerm(r.End.Line)),
+		item("end_column", intTerm(r.End.Column)),
 	)
 }
 
@@ -120,8 +181,9 @@ func resourceTerm(res *loaders.Resource) *ast.Term {
 	if len(services) == 1 && services[0] == "*" {
 		services = nil // every service
 	}
+	f := &fileTerms{}
 	for i, d := range res.Documents {
-		docs[i] = documentTerm(i, d, services)
+		docs[i] = f.documentTerm(i, d, services)
 	}
 	settings := ast.NewObject()
 	if len(res.Settings) > 0 {
@@ -131,94 +193,94 @@ func resourceTerm(res *loaders.Resource) *ast.Term {
 	}
 	return ast.ObjectTerm(
 		item("type", ast.StringTerm(res.Type)),
-		item("kind", ast.StringTerm(res.Kind)),
+		item("kind", str(res.Kind)),
 		item("address", ast.StringTerm(res.Address)),
-		item("target", ast.StringTerm(res.Target)),
-		item("target_name", ast.StringTerm(res.TargetName)),
-		item("source", ast.StringTerm(string(res.Source))),
-		item("location", locationTerm(res.DeclRange)),
-		item("condition", ast.StringTerm(res.Condition)),
+		item("target", str(res.Target)),
+		item("target_name", str(res.TargetName)),
+		item("source", str(string(res.Source))),
+		item("location", f.locationTerm(res.DeclRange)),
+		item("condition", str(res.Condition)),
 		item("settings", ast.NewTerm(settings)),
 		item("documents", ast.ArrayTerm(docs...)),
 	)
 }
 
-func documentTerm(index int, d loaders.Document, services []string) *ast.Term {
+func (f *fileTerms) documentTerm(index int, d loaders.Document, services []string) *ast.Term {
 	doc := d.Policy
 	if doc == nil {
 		doc = &policy.Document{}
 	}
 	statements := make([]*ast.Term, len(doc.Statements))
 	for i := range doc.Statements {
-		statements[i] = statementTerm(&doc.Statements[i], services)
+		statements[i] = f.statementTerm(&doc.Statements[i], services)
 	}
 	problems := make([]*ast.Term, len(doc.Problems))
 	for i, p := range doc.Problems {
 		problems[i] = ast.ObjectTerm(
 			item("message", ast.StringTerm(p.Message)),
-			item("location", locationTerm(p.Range.Or(d.Range))),
+			item("location", f.locationTerm(p.Range.Or(d.Range))),
 		)
 	}
 	return ast.ObjectTerm(
-		item("index", ast.IntNumberTerm(index)),
-		item("attribute", ast.StringTerm(d.Attribute)),
-		item("synthetic", ast.BooleanTerm(d.Synthetic)),
-		item("location", locationTerm(d.Range.Or(doc.Range))),
-		item("unknown", ast.BooleanTerm(doc.Unknown)),
-		item("reason", ast.StringTerm(doc.Reason)),
+		item("index", intTerm(index)),
+		item("attribute", str(d.Attribute)),
+		item("synthetic", boolTerm(d.Synthetic)),
+		item("location", f.locationTerm(d.Range.Or(doc.Range))),
+		item("unknown", boolTerm(doc.Unknown)),
+		item("reason", str(doc.Reason)),
 		item("problems", ast.ArrayTerm(problems...)),
 		item("statements", ast.ArrayTerm(statements...)),
 	)
 }
 
-func statementTerm(s *policy.Statement, services []string) *ast.Term {
+func (f *fileTerms) statementTerm(s *policy.Statement, services []string) *ast.Term {
 	principals := make([]*ast.Term, len(s.Principals))
 	for i, p := range s.Principals {
 		principals[i] = ast.ObjectTerm(
-			item("type", ast.StringTerm(p.Type)),
-			item("value", ast.StringTerm(p.Value)),
-			item("kind", ast.StringTerm(string(p.Kind))),
-			item("account", ast.StringTerm(p.Account)),
-			item("unknown", ast.BooleanTerm(p.Unknown)),
-			item("reason", ast.StringTerm(p.Reason)),
-			item("location", locationTerm(p.Range.Or(s.PrincipalRange).Or(s.Range))),
+			item("type", str(p.Type)),
+			item("value", str(p.Value)),
+			item("kind", str(string(p.Kind))),
+			item("account", str(p.Account)),
+			item("unknown", boolTerm(p.Unknown)),
+			item("reason", str(p.Reason)),
+			item("location", f.locationTerm(p.Range.Or(s.PrincipalRange).Or(s.Range))),
 		)
 	}
 	conditions := make([]*ast.Term, len(s.Conditions))
 	for i, c := range s.Conditions {
 		conditions[i] = ast.ObjectTerm(
-			item("operator", ast.StringTerm(c.Operator)),
-			item("base", ast.StringTerm(c.Base)),
-			item("qualifier", ast.StringTerm(c.Qualifier)),
-			item("if_exists", ast.BooleanTerm(c.IfExists)),
-			item("negated", ast.BooleanTerm(c.Negated)),
-			item("key", ast.StringTerm(strings.ToLower(c.Key))),
-			item("written_key", ast.StringTerm(c.Key)),
+			item("operator", str(c.Operator)),
+			item("base", str(c.Base)),
+			item("qualifier", str(c.Qualifier)),
+			item("if_exists", boolTerm(c.IfExists)),
+			item("negated", boolTerm(c.Negated)),
+			item("key", str(strings.ToLower(c.Key))),
+			item("written_key", str(c.Key)),
 			item("values", stringArray(c.Values)),
-			item("unknown", ast.BooleanTerm(c.Unknown)),
-			item("reason", ast.StringTerm(c.Reason)),
-			item("location", locationTerm(c.Range)),
+			item("unknown", boolTerm(c.Unknown)),
+			item("reason", str(c.Reason)),
+			item("location", f.locationTerm(c.Range)),
 		)
 	}
 	levels := policy.LoadCatalog().AccessLevels(s.Actions, s.NotAction, services)
 	return ast.ObjectTerm(
-		item("index", ast.IntNumberTerm(s.Index)),
-		item("sid", ast.StringTerm(s.Sid)),
-		item("effect", ast.StringTerm(s.Effect)),
-		item("effect_reason", ast.StringTerm(s.EffectReason)),
-		item("principal_element", ast.StringTerm(s.PrincipalElement)),
-		item("principal_location", locationTerm(s.PrincipalRange.Or(s.Range))),
+		item("index", intTerm(s.Index)),
+		item("sid", str(s.Sid)),
+		item("effect", str(s.Effect)),
+		item("effect_reason", str(s.EffectReason)),
+		item("principal_element", str(s.PrincipalElement)),
+		item("principal_location", f.locationTerm(s.PrincipalRange.Or(s.Range))),
 		item("principals", ast.ArrayTerm(principals...)),
 		item("actions", stringArray(s.Actions)),
-		item("not_action", ast.BooleanTerm(s.NotAction)),
-		item("actions_reason", ast.StringTerm(s.ActionsReason)),
+		item("not_action", boolTerm(s.NotAction)),
+		item("actions_reason", str(s.ActionsReason)),
 		item("access_levels", stringArray(levels)),
 		item("resources", stringArray(s.Resources)),
-		item("not_resource", ast.BooleanTerm(s.NotResource)),
-		item("resource_reason", ast.StringTerm(s.ResourceReason)),
+		item("not_resource", boolTerm(s.NotResource)),
+		item("resource_reason", str(s.ResourceReason)),
 		item("conditions", ast.ArrayTerm(conditions...)),
-		item("unknown", ast.BooleanTerm(s.Unknown)),
-		item("reason", ast.StringTerm(s.Reason)),
-		item("location", locationTerm(s.Range)),
+		item("unknown", boolTerm(s.Unknown)),
+		item("reason", str(s.Reason)),
+		item("location", f.locationTerm(s.Range)),
 	)
 }

@@ -28,7 +28,11 @@ func TestProfileRego(t *testing.T) {
 	p := profiler.New()
 	for i := range res {
 		in := inputValue(zone, &res[i])
-		if _, err := r.query.Eval(ctx, rego.EvalParsedInput(in), rego.EvalQueryTracer(p)); err != nil {
+		pq, err := e.prepared(ctx, &r.query, r.queryText())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := pq.Eval(ctx, rego.EvalParsedInput(in), rego.EvalQueryTracer(p)); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/open-policy-agent/opa/v1/ast"
-	"github.com/open-policy-agent/opa/v1/rego"
 )
 
 // Rule is one compiled rule and the metadata from its `# METADATA` block.
@@ -29,8 +28,11 @@ type Rule struct {
 	Package        string   `json:"-"`
 	File           string   `json:"file"`
 
-	query rego.PreparedEvalQuery
+	query lazyQuery
 }
+
+// queryText is the query that evaluates the rule's findings.
+func (r *Rule) queryText() string { return "data." + r.Package + ".findings" }
 
 // Severities lists the severities, lowest first.
 var Severities = []string{"info", "low", "medium", "high", "critical"}

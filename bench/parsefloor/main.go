@@ -30,6 +30,13 @@ func main() {
 	if diags.HasErrors() {
 		fmt.Fprintln(os.Stderr, diags[0].Error())
 	}
+	failed := parseAll(files)
+	fmt.Printf("parsed %d files (%d failed) in %.1f ms\n", len(files), failed, float64(time.Since(start).Microseconds())/1000)
+}
+
+// parseAll parses every file once, on GOMAXPROCS workers, and returns how
+// many failed to parse.
+func parseAll(files []loaders.File) int64 {
 	var failed atomic.Int64
 	work := make(chan loaders.File)
 	var wg sync.WaitGroup
@@ -47,7 +54,7 @@ func main() {
 	}
 	close(work)
 	wg.Wait()
-	fmt.Printf("parsed %d files (%d failed) in %.1f ms\n", len(files), failed.Load(), float64(time.Since(start).Microseconds())/1000)
+	return failed.Load()
 }
 
 func parse(f loaders.File) bool {

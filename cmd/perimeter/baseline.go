@@ -48,7 +48,11 @@ func runBaseline(ctx context.Context, args []string, e env) int {
 		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
 		return exitError
 	}
-	rep, files := scan(ctx, engine, paths, settings, f.maxFileSize, newStageTimer())
+	rep, files, err := scan(ctx, readyEngine(engine), paths, settings, f.maxFileSize, newStageTimer())
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return exitError
+	}
 	applySuppressions(rep, files, settings, e)
 	rep.Errors.Sort()
 

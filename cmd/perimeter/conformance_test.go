@@ -215,7 +215,7 @@ func TestConformance(t *testing.T) {
 			continue
 		}
 		path := fixturePath(t, dir, tmp, c)
-		rep, _ := scan(ctx, engine, []string{path}, settings, 0, newStageTimer())
+		rep, _, _ := scan(ctx, readyEngine(engine), []string{path}, settings, 0, newStageTimer())
 		for _, d := range rep.Errors {
 			// A registry module that is not downloaded is reported as an
 			// error by design; any other error is a loader bug.

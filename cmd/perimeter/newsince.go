@@ -44,7 +44,7 @@ func filterNewSince(ctx context.Context, engine *rules.Engine, rep *report.Repor
 	rep.NewSince = ref
 	var oldRep *report.Report
 	if len(tree.roots) > 0 {
-		oldRep, _ = scan(ctx, engine, tree.roots, &old, maxFileSize, newStageTimer())
+		oldRep, _, _ = scan(ctx, readyEngine(engine), tree.roots, &old, maxFileSize, newStageTimer())
 	} else {
 		oldRep = &report.Report{}
 	}
