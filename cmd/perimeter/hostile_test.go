@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -617,6 +618,19 @@ func unprivileged(t *testing.T, dir string) (wrapper []string, binary string) {
 	binary = filepath.Join(bin, "perimeter.test")
 	if err := os.WriteFile(binary, data, 0o755); err != nil {
 		t.Fatal(err)
+	}
+	// A process that another parallel test forks while the copy is open
+	// for writing holds it open until its own exec: running the copy then
+	// fails with "text file busy" (golang/go#22315). Wait that out.
+	for try := 0; ; try++ {
+		err := exec.Command(binary, "-test.run=^$").Run()
+		if !errors.Is(err, syscall.ETXTBSY) {
+			break
+		}
+		if try == 100 {
+			t.Fatalf("%s stays busy: %v", binary, err)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 	for _, d := range []string{bin, filepath.Dir(bin), dir, filepath.Dir(dir)} {
 		if err := os.Chmod(d, 0o755); err != nil {
