@@ -52,6 +52,16 @@ func fuzzLoad(t *testing.T, name string, data []byte) {
 			t.Errorf("resource without file or address: %+v", r)
 		}
 	}
+	// The loader keeps only templates that mayNest says may declare a
+	// nested stack as parents: the sniff must never miss one the parser
+	// finds, or the child would be analysed as a root.
+	if tpl := parseFile(loaders.File{Path: name, Data: data}, &diagSet{}, &loaders.Options{}); tpl != nil && !mayNest(data) {
+		for _, r := range tpl.resources {
+			if r.typ == "AWS::CloudFormation::Stack" || r.typ == "AWS::Serverless::Application" {
+				t.Fatalf("mayNest missed the nested stack %s in %q", r.id, data)
+			}
+		}
+	}
 }
 
 func FuzzYAMLTemplate(f *testing.F) {

@@ -1,6 +1,7 @@
 package cloudformation
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"encoding/json"
@@ -31,10 +32,15 @@ func (cfnLoader) Claims(name string, data []byte) bool {
 }
 
 // Load reads the claimed templates in parallel (at most GOMAXPROCS at a
-// time) and returns their resources sorted by file, line and address. It
-// works in two passes: parse every file, then analyse every template that
-// no other template uses as a nested stack (nested ones are analysed with
-// their parent's parameters).
+// time) and returns their resources sorted by file, line and address.
+//
+// Templates that other templates read are parsed first and kept: those
+// that may declare nested stacks (their parents), and the stacks of CDK
+// cloud assemblies (whose exports Fn::ImportValue reads). Every other
+// template is parsed, analysed and dropped in one step, so memory follows
+// the templates in flight rather than the whole tree (a parsed template
+// takes about 15 times its size). Nested stacks are analysed with their
+// parent's parameters, not as roots.
 func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics) {
 	var diags loaders.Diagnostics
 	overrides, pdiags := parameterFiles(opts.ParameterFiles)
@@ -43,11 +49,79 @@ func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Op
 		overrides[k] = policy.Value{Kind: policy.String, Str: v}
 	}
 	lc := &loadContext{files: map[string]*parsedFile{}, overrides: overrides, region: opts.Region}
+	stacks, assets, cdiags := cdkFacts(files)
+	diags = append(diags, cdiags...)
+	lc.assets = assets
 
-	parsed := make([]*parsedFile, len(files))
-	parallel(ctx, len(files), func(i int) { parsed[i] = parseFile(files[i], &opts) })
+	pfs := make([]*parsedFile, len(files))
+	for i, f := range files {
+		st := stacks[f.Path]
+		pfs[i] = &parsedFile{file: f, diags: &diagSet{}, stackName: st.name, region: st.region, assembly: st.assembly}
+		pfs[i].lazy = sync.OnceValue(func() *template { return parseFile(f, &diagSet{}, &opts) })
+		lc.files[f.Path] = pfs[i]
+	}
+	parallel(ctx, len(pfs), func(i int) {
+		if pf := pfs[i]; pf.assembly != "" || mayNest(pf.file.Data) {
+			pf.t, pf.early = parseFile(pf.file, pf.diags, &opts), true
+		}
+	})
+	markNested(lc, opts)
+	lc.exports = exportIndex(lc.files)
+
+	results := make([][]loaders.Resource, len(pfs))
+	parallel(ctx, len(pfs), func(i int) {
+		pf := pfs[i]
+		t := pf.t
+		if !pf.early {
+			t = parseFile(pf.file, pf.diags, &opts) // and dropped after analysis
+		}
+		if t != nil && !pf.nested {
+			results[i] = analyseFile(ctx, pf, t, opts, lc)
+		}
+	})
+	var all []loaders.Resource
+	for i, pf := range pfs {
+		all = append(all, results[i]...)
+		diags = append(diags, pf.diags.list...)
+	}
+	sortResources(all)
+	diags.Sort()
+	return all, diags
+}
+
+// mayNest reports whether a template may declare a nested stack, from its
+// bytes: the type of a resource is a literal, so a template without these
+// names declares none, unless an escape spells part of one: JSON's \u0053,
+// YAML's \x53, \u, \U, or a line broken with a backslash in a
+// double-quoted YAML string. Such a template counts too. Other escapes
+// (\" \\ \n \t \/) are common in policies written as strings and cannot
+// make a letter or a colon.
+func mayNest(data []byte) bool {
+	if bytes.Contains(data, []byte("CloudFormation::Stack")) || bytes.Contains(data, []byte("Serverless::Application")) {
+		return true
+	}
+	for i := bytes.IndexByte(data, '\\'); i >= 0 && i+1 < len(data); {
+		switch data[i+1] {
+		case 'u', 'U', 'x', '\n', '\r':
+			return true
+		case '\\':
+			i++ // an escaped backslash: what follows it is not escaped
+		}
+		next := bytes.IndexByte(data[i+1:], '\\')
+		if next < 0 {
+			break
+		}
+		i += 1 + next
+	}
+	return false
+}
+
+// cdkFacts reads the CDK manifests among files: the stack of each
+// synthesized template, and the asset files of each cloud assembly.
+func cdkFacts(files []loaders.File) (map[string]cdkStack, map[string]map[string]string, loaders.Diagnostics) {
+	var diags loaders.Diagnostics
 	stacks := map[string]cdkStack{}
-	lc.assets = map[string]map[string]string{}
+	assets := map[string]map[string]string{}
 	for _, f := range files {
 		if isCDKAssets(f.Path, f.Data) {
 			keys, err := cdkAssets(f)
@@ -56,10 +130,10 @@ func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Op
 				continue
 			}
 			dir := path.Dir(f.Path)
-			if lc.assets[dir] == nil {
-				lc.assets[dir] = map[string]string{}
+			if assets[dir] == nil {
+				assets[dir] = map[string]string{}
 			}
-			maps.Copy(lc.assets[dir], keys)
+			maps.Copy(assets[dir], keys)
 		}
 		if isCDKManifest(f.Path, f.Data) {
 			names, err := cdkManifest(f)
@@ -70,33 +144,7 @@ func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Op
 			maps.Copy(stacks, names)
 		}
 	}
-	for _, pf := range parsed {
-		if pf == nil {
-			continue
-		}
-		st := stacks[pf.file.Path]
-		pf.stackName, pf.region, pf.assembly = st.name, st.region, st.assembly
-		lc.files[pf.file.Path] = pf
-	}
-	markNested(lc, opts)
-	lc.exports = exportIndex(lc.files)
-
-	results := make([][]loaders.Resource, len(parsed))
-	parallel(ctx, len(parsed), func(i int) {
-		if pf := parsed[i]; pf != nil && pf.t != nil && !pf.nested {
-			results[i] = analyseFile(ctx, pf, opts, lc)
-		}
-	})
-	var all []loaders.Resource
-	for i, pf := range parsed {
-		all = append(all, results[i]...)
-		if pf != nil {
-			diags = append(diags, pf.diags.list...)
-		}
-	}
-	sortResources(all)
-	diags.Sort()
-	return all, diags
+	return stacks, assets, diags
 }
 
 // parallel runs fn(0..n-1) on at most GOMAXPROCS goroutines.
@@ -134,34 +182,33 @@ func sortResources(rs []loaders.Resource) {
 	})
 }
 
-// parseFile reads one file (first pass). A panic is turned into an error
+// parseFile parses one file into its template (nil when the file is not a
+// template), with its problems in diags. A panic is turned into an error
 // diagnostic naming the file: one broken file must not end the scan.
-func parseFile(f loaders.File, opts *loaders.Options) (pf *parsedFile) {
-	pf = &parsedFile{file: f, diags: &diagSet{}}
+func parseFile(f loaders.File, diags *diagSet, opts *loaders.Options) (t *template) {
 	defer func() {
 		if p := recover(); p != nil {
-			pf.t = nil
+			t = nil
 			d := loaders.PanicError(loaders.Range{File: f.Path}, "while reading the template", p, debug.Stack())
-			pf.diags.errorf(d.Range, "%s", d.Summary)
+			diags.errorf(d.Range, "%s", d.Summary)
 		}
 	}()
 	if opts.OnStart != nil {
 		opts.OnStart(f.Path)
 	}
 	if isCDKManifest(f.Path, f.Data) || isCDKAssets(f.Path, f.Data) {
-		return pf
+		return nil
 	}
-	src, ok := parseSource(f.Path, f.Data, pf.diags, opts.Limits)
+	src, ok := parseSource(f.Path, f.Data, diags, opts.Limits)
 	if !ok || !isTemplate(src.root) {
-		return pf
+		return nil
 	}
-	pf.t = decodeTemplate(src, pf.diags)
-	return pf
+	return decodeTemplate(src, diags)
 }
 
-// analyseFile analyses one root template (second pass), recovering from a
-// panic as parseFile does.
-func analyseFile(ctx context.Context, pf *parsedFile, opts loaders.Options, lc *loadContext) (out []loaders.Resource) {
+// analyseFile analyses one root template, recovering from a panic as
+// parseFile does.
+func analyseFile(ctx context.Context, pf *parsedFile, t *template, opts loaders.Options, lc *loadContext) (out []loaders.Resource) {
 	defer func() {
 		if p := recover(); p != nil {
 			out = nil
@@ -175,7 +222,7 @@ func analyseFile(ctx context.Context, pf *parsedFile, opts loaders.Options, lc *
 	if pf.region != "" {
 		opts.Region = pf.region // the region the CDK stack is bound to
 	}
-	e := newEvaluator(pf.t, opts, lc.overrides, pf.diags)
+	e := newEvaluator(t, opts, lc.overrides, pf.diags)
 	e.lc, e.ctx, e.stackName, e.assembly = lc, ctx, pf.stackName, pf.assembly
 	return e.analyse()
 }

@@ -18,14 +18,30 @@ const maxNesting = 8
 
 // parsedFile is one claimed file after the first pass.
 type parsedFile struct {
-	file   loaders.File
-	t      *template // nil when the file is not a template
+	file loaders.File
+	// t is the template when it was parsed in the first pass (early):
+	// parents of nested stacks and CDK stacks. Others are parsed when they
+	// are analysed, and when a parent reads them (lazy, kept once read).
+	t      *template
+	early  bool
+	lazy   func() *template
 	diags  *diagSet
 	nested bool // another scanned template uses it as a nested stack
 	// stackName is the CDK stack name from cdk.out/manifest.json,
 	// region the region of the stack's environment there (when fixed),
 	// and assembly the manifest's path.
 	stackName, region, assembly string
+}
+
+// template returns the file's template (nil when it is not one): the one
+// parsed in the first pass, or else one parsed on first use by another
+// template and kept. The file's problems are reported by its own parse, so
+// those of this one are dropped.
+func (pf *parsedFile) template() *template {
+	if pf.early {
+		return pf.t
+	}
+	return pf.lazy()
 }
 
 // loadContext is what the evaluators of one Load share.
@@ -132,7 +148,7 @@ func (e *evaluator) nestedStack(res *resource, props policy.Value) []loaders.Res
 	}
 	p := joinPath(e.t.src.path, rel)
 	child, ok := e.lc.files[p]
-	if !ok || child.t == nil {
+	if !ok || child.template() == nil {
 		e.diags.warnf(res.declRange, "nested stack %s: template %s is not among the scanned templates; it is not analysed", res.id, p)
 		return nil
 	}
@@ -159,7 +175,7 @@ func (e *evaluator) childEvaluator(res *resource, props policy.Value, child *par
 			overrides[f.Key] = f.Value
 		}
 	}
-	ce := newEvaluator(child.t, e.opts, overrides, child.diags)
+	ce := newEvaluator(child.template(), e.opts, overrides, child.diags)
 	ce.lc = e.lc
 	ce.chain = append(append([]string{}, e.chain...), e.t.src.path)
 	ce.stackName = fmt.Sprintf("%s-%s", e.stackNameValue(), res.id)

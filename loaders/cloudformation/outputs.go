@@ -63,10 +63,14 @@ func (e *evaluator) stackOutput(res *resource, name string, r loaders.Range, dep
 	}
 	p := joinPath(e.t.src.path, rel)
 	child, ok := e.lc.files[p]
-	if !ok || child.t == nil || slices.Contains(e.chain, p) || p == e.t.src.path {
+	if !ok || slices.Contains(e.chain, p) || p == e.t.src.path {
 		return later
 	}
-	o, ok := child.t.outputs[name]
+	ct := child.template()
+	if ct == nil {
+		return later
+	}
+	o, ok := ct.outputs[name]
 	if !ok {
 		return unknown(fmt.Sprintf("%s.Outputs.%s: the nested template %s has no output %s", res.id, name, p, name), r)
 	}
