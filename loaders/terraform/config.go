@@ -48,6 +48,23 @@ type module struct {
 	// files of the directory, in the order Terraform applies them.
 	autoVars []*srcFile
 	diags    loaders.Diagnostics
+	// called is set when another scanned directory calls this one as a
+	// local module (loadState.roots).
+	called bool
+}
+
+// release drops the syntax of a root module that no other directory calls,
+// once it has been evaluated: nothing reads it again, and a tree's root
+// modules together hold most of its syntax (ten times the size of the
+// files). The file contents stay: messages quote them.
+func (m *module) release() {
+	for _, f := range m.files {
+		f.file = nil
+	}
+	for _, f := range m.autoVars {
+		f.file = nil
+	}
+	*m = module{dir: m.dir, called: m.called}
 }
 
 type variable struct {

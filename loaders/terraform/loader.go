@@ -69,12 +69,16 @@ type loadState struct {
 	memoHits  atomic.Int64
 	// lines caches the line offsets of source files (textindex.go).
 	lines lineCache
+	// release drops each root module's syntax once it is evaluated
+	// (module.release); a plan's configuration keeps it.
+	release bool
 }
 
 // Load implements loaders.Loader.
 func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics) {
-	res, diags, _ := load(ctx, files, opts)
-	return res, diags
+	ls := newLoadState(opts)
+	ls.release = true // nothing inspects the modules afterwards
+	return ls.load(ctx, files)
 }
 
 // load is Load, also returning the load state for tests to inspect.
@@ -262,6 +266,9 @@ func (ls *loadState) evalRoots(ctx context.Context, roots []*module) ([]loaders.
 		wg.Go(func() {
 			for i := range work {
 				results[i], rdiags[i] = ls.evalRoot(ctx, roots[i])
+				if ls.release && !roots[i].called {
+					roots[i].release()
+				}
 			}
 		})
 	}

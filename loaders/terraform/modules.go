@@ -59,9 +59,10 @@ func (ls *loadState) roots(dirs []string) []*module {
 				continue
 			}
 			child := path.Clean(path.Join(d, mc.source))
-			if _, ok := ls.modules[child]; ok && child != d {
+			if cm, ok := ls.modules[child]; ok && child != d {
 				called[d] = append(called[d], child)
 				callers[child]++
+				cm.called = true
 			}
 		}
 	}
