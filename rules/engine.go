@@ -266,6 +266,14 @@ func (e *Engine) rulesFor(kind string) []*Rule {
 // resource, a panic), each naming the resource. A failure on one resource
 // never hides the findings of another.
 func (e *Engine) Evaluate(ctx context.Context, zone Zone, resources []loaders.Resource) ([]Finding, loaders.Diagnostics) {
+	return e.EvaluateEach(ctx, zone, resources, nil)
+}
+
+// EvaluateEach is Evaluate, calling judged(i), when it is not nil, as soon
+// as resources[i] has been judged, from the goroutine that judged it. A
+// caller that reports only findings releases the resource's policies
+// there.
+func (e *Engine) EvaluateEach(ctx context.Context, zone Zone, resources []loaders.Resource, judged func(i int)) ([]Finding, loaders.Diagnostics) {
 	type result struct {
 		findings []Finding
 		diags    loaders.Diagnostics
@@ -278,6 +286,9 @@ func (e *Engine) Evaluate(ctx context.Context, zone Zone, resources []loaders.Re
 		wg.Go(func() {
 			for i := range work {
 				results[i].findings, results[i].diags = e.evaluateOne(ctx, zoneValue, &resources[i])
+				if judged != nil {
+					judged(i)
+				}
 			}
 		})
 	}

@@ -105,6 +105,10 @@ type scanSettings struct {
 	// directory); --new-since sets it to scan another revision's tree.
 	workDir string
 	loaders []loaders.Loader
+	// keepResources keeps every resource with its policies for the
+	// report (--format input); otherwise each resource's policies are
+	// released once it is judged.
+	keepResources bool
 }
 
 func settingsFrom(f *scanFlags, paths []string, e env) (*scanSettings, error) {
@@ -297,6 +301,7 @@ func scanAndReport(ctx context.Context, f *scanFlags, paths []string, e env) int
 		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
 		return exitError
 	}
+	settings.keepResources = slices.ContainsFunc(dests, func(d destination) bool { return d.format == "input" })
 	wd := startWatchdog(f.maxMemory<<20, e.stderr)
 	defer wd.stop()
 	settings.opts.OnStart = wd.onStart(settings.opts.OnStart)
@@ -450,7 +455,18 @@ func scan(ctx context.Context, pending *pendingEngine, paths []string, s *scanSe
 	}
 	timer.done("compile rules")
 	timer.compiled = pending.took
-	findings, evalDiags := engine.Evaluate(ctx, s.zone, resources)
+	policies := 0
+	for _, r := range resources {
+		policies += len(r.Documents)
+	}
+	var judged func(i int)
+	if !s.keepResources {
+		// Only findings are reported: a resource's policies, most of the
+		// memory a scan holds, are not needed once it is judged, so memory
+		// falls as evaluation goes instead of peaking at the end of it.
+		judged = func(i int) { resources[i].Documents = nil }
+	}
+	findings, evalDiags := engine.EvaluateEach(ctx, s.zone, resources, judged)
 	root := repoRoot()
 	for i := range findings {
 		findings[i].ID = findingID(&findings[i], s.workDir, root)
@@ -460,10 +476,6 @@ func scan(ctx context.Context, pending *pendingEngine, paths []string, s *scanSe
 	diags = capPerFile(diags, maxDiagnosticsPerFile)
 	timer.done("evaluate")
 
-	policies := 0
-	for _, r := range resources {
-		policies += len(r.Documents)
-	}
 	nFiles := 0
 	contents := map[string][]byte{}
 	for _, c := range claimed {
@@ -481,8 +493,18 @@ func scan(ctx context.Context, pending *pendingEngine, paths []string, s *scanSe
 		Rules:    engine.Rules(),
 		Stats:    report.Stats{Files: nFiles, Resources: len(resources), Policies: policies},
 
-		Resources: resources,
+		Resources: keptResources(resources, s.keepResources),
 	}, contents, nil
+}
+
+// keptResources is the report's resources: all of them, with their
+// policies, for --format input; none otherwise (their policies were
+// released as they were judged).
+func keptResources(resources []loaders.Resource, keep bool) []loaders.Resource {
+	if keep {
+		return resources
+	}
+	return nil
 }
 
 // loadSafely runs one loader. Each loader isolates its files (a panic while
