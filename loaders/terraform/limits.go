@@ -318,16 +318,24 @@ func (s *hclScanner) operator(c byte) bool {
 	return true
 }
 
-// word skips an identifier (with its traversal: a.b.c) or a number.
+// word skips an identifier (with its traversal: a.b.c) or a number. Each
+// dot counts as a token too: the lexer makes two tokens of every ".b" of a
+// traversal (the fuzzer found "A.0.A.0.A.0", twelve tokens counted as one).
 func (s *hclScanner) word(c byte) {
 	if isDigit(c) {
 		for s.i < len(s.src) && (isDigit(s.src[s.i]) || s.src[s.i] == '.' ||
 			s.src[s.i] == 'e' || s.src[s.i] == 'E' || (s.src[s.i] == '-' || s.src[s.i] == '+') && (s.src[s.i-1]|0x20) == 'e') {
+			if s.src[s.i] == '.' {
+				s.token()
+			}
 			s.adv(1)
 		}
 	} else {
 		for s.i < len(s.src) && (isIdentStart(s.src[s.i]) || isDigit(s.src[s.i]) || s.src[s.i] == '-' ||
 			s.src[s.i] == '.' && s.peek(1) != '.') {
+			if s.src[s.i] == '.' {
+				s.token()
+			}
 			s.adv(1)
 		}
 	}
