@@ -52,6 +52,14 @@ var computedSpecs = map[string]computedSpec{
 	"aws_iam_policy": {nameAttr: "name", attrs: map[string]string{
 		"arn": "arn:{partition}:iam::{account}:policy{path}{name}", "name": "{name}", "id": "arn:{partition}:iam::{account}:policy{path}{name}",
 	}},
+	"aws_iam_saml_provider": {nameAttr: "name", attrs: map[string]string{
+		"arn": "arn:{partition}:iam::{account}:saml-provider/{name}", "id": "arn:{partition}:iam::{account}:saml-provider/{name}", "name": "{name}",
+	}},
+	// The ARN of an OpenID Connect provider names its URL without the
+	// scheme (token.actions.githubusercontent.com).
+	"aws_iam_openid_connect_provider": {nameAttr: "url", attrs: map[string]string{
+		"arn": "arn:{partition}:iam::{account}:oidc-provider/{urlhost}", "id": "arn:{partition}:iam::{account}:oidc-provider/{urlhost}", "url": "{name}",
+	}},
 	"aws_iam_instance_profile": {nameAttr: "name", attrs: map[string]string{
 		"arn": "arn:{partition}:iam::{account}:instance-profile{path}{name}", "name": "{name}", "id": "{name}",
 	}},
@@ -254,6 +262,8 @@ func expandTemplate(sc *scope, b *block, k instKey, spec computedSpec, tmpl stri
 			out.WriteString(dnsSuffix(ls.partition))
 		case "path":
 			out.WriteString(get("path", cty.StringVal("/")))
+		case "urlhost":
+			out.WriteString(strings.TrimPrefix(get(spec.nameAttr, placeholder), "https://"))
 		case "name":
 			if spec.nameAttr == "" {
 				out.WriteString(get("", placeholder))

@@ -73,3 +73,26 @@ resource "aws_lambda_layer_version_permission" "lp" {
   principal       = "*"
   organization_id = "o-layer"
 }
+
+# Identity providers declared here are the own account's: a trust policy
+# naming them resolves (the OIDC provider's ARN drops the URL's scheme).
+resource "aws_iam_saml_provider" "idp" {
+  name                   = "corp-idp"
+  saml_metadata_document = "<EntityDescriptor/>"
+}
+
+resource "aws_iam_openid_connect_provider" "github" {
+  url            = "https://token.actions.githubusercontent.com"
+  client_id_list = ["sts.amazonaws.com"]
+}
+
+resource "aws_iam_role" "federated" {
+  name = "federated"
+  assume_role_policy = jsonencode({
+    Statement = [
+      { Effect = "Allow", Principal = { Federated = aws_iam_saml_provider.idp.arn }, Action = "sts:AssumeRoleWithSAML" },
+      { Effect = "Allow", Principal = { Federated = aws_iam_openid_connect_provider.github.arn }, Action = "sts:AssumeRoleWithWebIdentity" },
+      { Effect = "Allow", Principal = { Federated = aws_iam_openid_connect_provider.github.id }, Action = "sts:TagSession" },
+    ]
+  })
+}
