@@ -46,7 +46,7 @@ func CodeQuality(w io.Writer, r *Report, _ Options) error {
 			sev = "info"
 		}
 		issues = append(issues, cqIssue{
-			Description: fmt.Sprintf("%s: %s", f.Rule, f.Message),
+			Description: fmt.Sprintf("%s: %s", f.Rule, withConstruct(&f)),
 			CheckName:   f.Rule,
 			Fingerprint: f.ID,
 			Severity:    sev,

@@ -88,7 +88,7 @@ func mdRow(b *strings.Builder, f *rules.Finding, last string) {
 	if f.Resource.Target != "" && f.Resource.Target != f.Resource.Address {
 		resource += " → " + f.Resource.Target
 	}
-	msg := f.Message
+	msg := withConstruct(f)
 	if last != "" {
 		msg = last
 	}

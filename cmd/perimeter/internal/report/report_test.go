@@ -77,6 +77,7 @@ func fullReport() *Report {
 		Resource: rules.ResourceRef{
 			Type: "AWS::S3::BucketPolicy", Kind: "s3:bucket", Address: "PartnerPolicy", Target: "Bucket",
 			File: "cfn/dir with space/stack.yaml", Line: 20, Source: "cloudformation", Range: rng("cfn/dir with space/stack.yaml", 20, 3, 31, 1),
+			Construct: "Stack/Partner/Policy",
 		},
 		Location:   rules.Location{File: "cfn/dir with space/stack.yaml", Line: 27, Column: 20, EndLine: 27, EndColumn: 37},
 		Principal:  rules.Principal{Type: "AWS", Value: "${Partner}"},

@@ -378,6 +378,16 @@ func ruleName(rule *rules.Rule) string {
 	return b.String()
 }
 
+// withConstruct is a finding's message naming the CDK construct it comes
+// from, for the formats whose one line of text is all a reader sees (code
+// scanning, pull-request comments, GitLab).
+func withConstruct(f *rules.Finding) string {
+	if f.Resource.Construct == "" {
+		return f.Message
+	}
+	return strings.TrimSuffix(strings.TrimSpace(f.Message), ".") + " (CDK construct " + f.Resource.Construct + ")"
+}
+
 // sentence ends a text with a period, as SARIF messages should.
 func sentence(s string) string {
 	s = strings.TrimSpace(s)
@@ -392,7 +402,7 @@ func sarifResultOf(r *Report, f *rules.Finding, ruleIndex int) sarifResult {
 		RuleID:              f.Rule,
 		RuleIndex:           ruleIndex,
 		Level:               sarifLevel(f.Severity),
-		Message:             sarifText{Text: sentence(f.Message)},
+		Message:             sarifText{Text: sentence(withConstruct(f))},
 		Locations:           []sarifLocation{{PhysicalLocation: r.physical(f.Location.File, region(f.Location.Line, f.Location.Column, f.Location.EndLine, f.Location.EndColumn))}},
 		PartialFingerprints: map[string]string{fingerprintKey: f.ID},
 		Properties: sarifResultProps{
