@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -129,12 +130,20 @@ func printUsage(w io.Writer, fs *pflag.FlagSet, header string) {
 
 func runRules(ctx context.Context, args []string, e env) int {
 	fs := pflag.NewFlagSet("perimeter rules", pflag.ContinueOnError)
-	ruleDirs := fs.StringArray("rules", nil, "also load custom rules from this directory (repeatable)")
+	var f scanFlags
+	fs.StringArrayVar(&f.ruleDirs, "rules", nil, "also load custom rules from this directory (repeatable)")
+	fs.StringVar(&f.config, "config", "", "read this config file instead of looking for .perimeter.yml")
+	fs.BoolVar(&f.noConfig, "no-config", false, "do not read .perimeter.yml")
 	format := fs.String("format", "text", "output format: text or json")
-	if ok, code := parseFlags(fs, args, e, "Usage: perimeter rules [flags]\n\nLists the built-in rules and any custom ones.\n"); !ok {
+	if ok, code := parseFlags(fs, args, e, "Usage: perimeter rules [flags]\n\nLists the built-in rules and any custom ones: those of --rules, and those\nthe rules: list of .perimeter.yml names (found as perimeter scan . finds it).\n"); !ok {
 		return code
 	}
-	engine, err := newEngine(ctx, *ruleDirs)
+	cfg, err := configFor(&f, []string{"."})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
+		return exitError
+	}
+	engine, err := newEngine(ctx, append(slices.Clone(cfg.Rules), f.ruleDirs...))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "perimeter: %v\n", err)
 		return exitError

@@ -124,6 +124,36 @@ func TestRulesCommand(t *testing.T) {
 	}
 }
 
+// TestRulesCommandReadsTheConfig: `perimeter rules` lists the custom
+// rules .perimeter.yml names, as a scan of the same directory loads them.
+func TestRulesCommandReadsTheConfig(t *testing.T) {
+	custom, err := filepath.Abs("../../testdata/custom-rules")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ".perimeter.yml"), []byte("rules:\n  - "+custom+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Chdir(dir)
+	for _, tt := range []struct {
+		args []string
+		want bool
+	}{
+		{nil, true},
+		{[]string{"--no-config"}, false},
+		{[]string{"--config", filepath.Join(dir, ".perimeter.yml")}, true},
+	} {
+		stdout, stderr, code := runCLI(t, nil, append([]string{"rules"}, tt.args...)...)
+		if code != exitClean {
+			t.Fatalf("rules %v: code %d: %s", tt.args, code, stderr)
+		}
+		if got := strings.Contains(stdout, "ACME001"); got != tt.want {
+			t.Errorf("rules %v lists ACME001: %v, want %v", tt.args, got, tt.want)
+		}
+	}
+}
+
 func TestCustomRulesFromTheREADME(t *testing.T) {
 	stdout, stderr, code := runCLI(t, nil, "test", "-v", "../../testdata/custom-rules")
 	if code != exitClean {
