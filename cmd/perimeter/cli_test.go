@@ -225,3 +225,65 @@ func TestREADMEIsTrue(t *testing.T) {
 		t.Error("the README's custom rule differs from testdata/custom-rules/kms_decrypt.rego")
 	}
 }
+
+// TestColourAndOutputFile: colour only on a terminal, never with NO_COLOR
+// or --no-color, never into a file; -o and --output write the report to a
+// file and leave standard output empty.
+func TestColourAndOutputFile(t *testing.T) {
+	t.Chdir("../..")
+	const esc = "\x1b["
+	scan := func(environ []string, terminal bool, args ...string) (string, int) {
+		t.Helper()
+		var out, errOut bytes.Buffer
+		getenv := func(k string) string {
+			for _, kv := range environ {
+				if name, v, ok := strings.Cut(kv, "="); ok && name == k {
+					return v
+				}
+			}
+			return ""
+		}
+		e := env{stdout: &out, stderr: &errOut, getenv: getenv, environ: func() []string { return environ }, isTerminal: func() bool { return terminal }}
+		code := run(context.Background(), append([]string{"scan", "--no-config", "--account", "111122223333"}, append(args, "testdata/examples")...), e)
+		return out.String(), code
+	}
+	for _, tt := range []struct {
+		name     string
+		environ  []string
+		terminal bool
+		args     []string
+		colour   bool
+	}{
+		{"terminal", nil, true, nil, true},
+		{"pipe", nil, false, nil, false},
+		{"NO_COLOR", []string{"NO_COLOR=1"}, true, nil, false},
+		{"--no-color", nil, true, []string{"--no-color"}, false},
+		{"json on a terminal", nil, true, []string{"--format", "json"}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			out, code := scan(tt.environ, tt.terminal, tt.args...)
+			if code != exitFindings {
+				t.Fatalf("exit %d", code)
+			}
+			if got := strings.Contains(out, esc); got != tt.colour {
+				t.Errorf("colour %v, want %v:\n%s", got, tt.colour, out)
+			}
+		})
+	}
+	for _, flag := range []string{"-o", "--output"} {
+		t.Run(flag, func(t *testing.T) {
+			file := filepath.Join(t.TempDir(), "report.txt")
+			out, code := scan(nil, true, flag, file)
+			if code != exitFindings || out != "" {
+				t.Fatalf("exit %d, stdout %q", code, out)
+			}
+			data, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(data), "PERIM001") || strings.Contains(string(data), esc) {
+				t.Errorf("the report file lacks findings or has colour:\n%s", data)
+			}
+		})
+	}
+}
