@@ -379,3 +379,11 @@ resource "aws_backup_vault_policy" "partner" {
     }]
   })
 }
+
+# --- ec2:image (PERIM021) ---
+# Launch permissions take no condition either: the own account only.
+
+resource "aws_ami_launch_permission" "own" {
+  image_id   = "ami-12345678"
+  account_id = data.aws_caller_identity.current.account_id
+}
