@@ -89,3 +89,21 @@ func TestMayNest(t *testing.T) {
 		}
 	}
 }
+
+// A nested stack whose TemplateURL reads the stack's own outputs (found by
+// FuzzCDKAssembly) recursed until the Go stack overflowed, a crash no
+// recover() catches. Its outputs are now unknown while its path is worked
+// out.
+func TestStackOutputsInItsOwnTemplateURL(t *testing.T) {
+	for _, n := range []int{1, 3, 8} {
+		items := strings.Repeat(`{"Fn::GetAtt": ["Child", "Outputs.X"]}, `, n-1) + `{"Fn::GetAtt": ["Child", "Outputs.X"]}`
+		tpl := `{"Resources": {"Child": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": {"Fn::Join": ["", [` + items + `]]}}},
+ "P": {"Type": "AWS::SNS::TopicPolicy", "Properties": {"Topics": ["t"], "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": "sns:Publish",
+  "Principal": {"AWS": {"Fn::GetAtt": ["Child", "Outputs.X"]}}}]}}}}}`
+		rs, _ := loadMemory(t, map[string]string{"a.json": tpl}, loaders.Options{})
+		got := principalSummary(rs)
+		if len(got) != 1 || !strings.Contains(got[0].value, "Child.Outputs.X is known only after deploy") {
+			t.Errorf("n=%d: %v", n, got)
+		}
+	}
+}

@@ -56,6 +56,11 @@ func (e *evaluator) stackOutput(res *resource, name string, r loaders.Range, dep
 	if e.lc == nil || len(e.chain)+len(e.reading) >= maxOutputDepth || e.busy["outputs:"+res.id] {
 		return later
 	}
+	// Busy from here: the stack's own TemplateURL or Parameters may read
+	// its outputs (the fuzzer found a TemplateURL joining them), which
+	// would recurse until the stack overflows.
+	e.busy["outputs:"+res.id] = true
+	defer delete(e.busy, "outputs:"+res.id)
 	props := e.props(res, depth)
 	rel, ok := e.nestedPath(res, props)
 	if !ok {
@@ -74,8 +79,6 @@ func (e *evaluator) stackOutput(res *resource, name string, r loaders.Range, dep
 	if !ok {
 		return unknown(fmt.Sprintf("%s.Outputs.%s: the nested template %s has no output %s", res.id, name, p, name), r)
 	}
-	e.busy["outputs:"+res.id] = true
-	defer delete(e.busy, "outputs:"+res.id)
 	ce := e.childEvaluator(res, props, child, depth)
 	return e.readOutput(ce, o, fmt.Sprintf("%s.Outputs.%s", res.id, name), r)
 }
