@@ -22,6 +22,8 @@ import (
 // test suites in ../shared/conformance (or $PERIMETER_CONFORMANCE) and
 // compares the findings with the label saying what an Access-Analyzer-like
 // tool must report (CASES.tsv, column aa_expected). It prints the score.
+// INDEX.tsv is not read: its expected_semantics is the per-query summary of
+// the same per-file labels, which are what a scan can be compared with.
 //
 // It does not fail on the mismatches listed, with the reason we disagree or
 // fall short, in testdata/conformance/known-mismatches.tsv; it fails on any
