@@ -14,6 +14,7 @@ func TestGoldenPhaseB(t *testing.T) {
 		opts  loaders.Options
 	}{
 		{name: "sam", files: []string{"testdata/sam/function.yaml"}},
+		{name: "sam-events", files: []string{"testdata/sam/events.yaml"}},
 		{name: "extensions", files: []string{"testdata/templates/extensions.yaml"}},
 		{name: "nested", files: []string{"testdata/nested/child.yaml", "testdata/nested/parent.yaml"}, opts: loaders.Options{Parameters: map[string]string{"Partner": "565656565656"}}},
 		{name: "cdk", files: []string{

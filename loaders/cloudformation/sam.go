@@ -2,6 +2,7 @@ package cloudformation
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -30,15 +31,19 @@ var samEvents = map[string]samEvent{
 	"HttpApi":         {principal: "apigateway.amazonaws.com", sourceArn: apiSourceArn("ApiId", "ServerlessHttpApi")},
 	"S3":              {principal: "s3.amazonaws.com", sourceAccount: true},
 	"SNS":             {principal: "sns.amazonaws.com", sourceArn: propArn("Topic")},
-	"EventBridgeRule": {principal: "events.amazonaws.com", sourceArn: ruleArn},
-	"CloudWatchEvent": {principal: "events.amazonaws.com", sourceArn: ruleArn},
-	"Schedule":        {principal: "events.amazonaws.com", sourceArn: ruleArn},
+	"EventBridgeRule": {principal: "events.amazonaws.com", sourceArn: ruleArn("RuleName")},
+	"CloudWatchEvent": {principal: "events.amazonaws.com", sourceArn: ruleArn("RuleName")},
+	"Schedule":        {principal: "events.amazonaws.com", sourceArn: ruleArn("Name")},
 	"CloudWatchLogs":  {principal: "logs.amazonaws.com", sourceArn: logGroupArn},
 	"IoTRule":         {principal: "iot.amazonaws.com", sourceAccount: true, sourceArn: iotRuleArn},
 	"AlexaSkill":      {principal: "alexa-appkit.amazon.com", tokenProp: "SkillId"},
 	"Cognito":         {principal: "cognito-idp.amazonaws.com", sourceArn: userPoolArn},
 }
 
+// apiSourceArn builds the SourceArn SAM gives an Api or HttpApi event:
+// ${ApiId}/*/METHOD/path, every stage. As SAM does, ANY is "*", a trailing
+// slash is dropped and path parameters ({id}, {proxy+}) become "*"; an
+// HttpApi event without Path and Method is the $default route, ${ApiId}/*/*.
 func apiSourceArn(idProp, implicit string) func(*evaluator, *resource, string, policy.Value, loaders.Range) (policy.Value, bool) {
 	return func(e *evaluator, _ *resource, _ string, props policy.Value, r loaders.Range) (policy.Value, bool) {
 		api := str(implicit, r)
@@ -48,19 +53,44 @@ func apiSourceArn(idProp, implicit string) func(*evaluator, *resource, string, p
 		if api.Kind == policy.Unknown {
 			return unknown(api.Reason, r), true
 		}
-		method, path := "*", "*"
-		if m, ok := field(props, "Method"); ok {
-			if v, _ := e.eval(m, 2); v.Kind == policy.String && !strings.EqualFold(v.Str, "any") {
+		method, path := "*", "/*"
+		m, hasMethod := field(props, "Method")
+		if hasMethod {
+			if v, _ := e.eval(m, 2); v.Kind == policy.String && !strings.EqualFold(v.Str, "any") && !strings.EqualFold(v.Str, samAnyMethod) {
 				method = strings.ToUpper(v.Str)
 			}
 		}
-		if p, ok := field(props, "Path"); ok {
+		p, hasPath := field(props, "Path")
+		if hasPath {
 			if v, _ := e.eval(p, 2); v.Kind == policy.String {
-				path = strings.TrimPrefix(v.Str, "/")
+				path = samAPIPath(v.Str)
 			}
 		}
-		return str(fmt.Sprintf("arn:%s:execute-api:%s:%s:%s/*/%s/%s", e.partition(), e.region(), e.opts.OwnAccount, api.Str, method, path), r), true
+		if !hasMethod && !hasPath && implicit == "ServerlessHttpApi" {
+			path = ""
+		}
+		return str(fmt.Sprintf("arn:%s:execute-api:%s:%s:%s/*/%s%s", e.partition(), e.region(), e.opts.OwnAccount, api.Str, method, path), r), true
 	}
+}
+
+// samAnyMethod is the OpenAPI extension SAM accepts for ANY.
+const samAnyMethod = "x-amazon-apigateway-any-method"
+
+var samPathParam = regexp.MustCompile(`{([a-zA-Z0-9._-]+|proxy\+)}`)
+
+// samAPIPath is an event's Path as SAM writes it into the SourceArn.
+func samAPIPath(p string) string {
+	if p == "$default" {
+		return ""
+	}
+	if len(p) > 1 {
+		p = strings.TrimSuffix(p, "/")
+	}
+	p = samPathParam.ReplaceAllString(p, "*")
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return p
 }
 
 func propArn(prop string) func(*evaluator, *resource, string, policy.Value, loaders.Range) (policy.Value, bool) {
@@ -73,22 +103,27 @@ func propArn(prop string) func(*evaluator, *resource, string, policy.Value, load
 	}
 }
 
-func ruleArn(e *evaluator, fn *resource, event string, props policy.Value, r loaders.Range) (policy.Value, bool) {
-	name := fn.id + event
-	if raw, ok := field(props, "Name"); ok {
-		v, _ := e.eval(raw, 2)
-		if v.Kind == policy.Unknown {
-			return unknown(v.Reason, r), true
+// ruleArn is the ARN of the rule SAM creates for an event, named by the
+// event's nameProp (Schedule: Name; EventBridgeRule and CloudWatchEvent:
+// RuleName) or, without it, after the function and the event.
+func ruleArn(nameProp string) func(*evaluator, *resource, string, policy.Value, loaders.Range) (policy.Value, bool) {
+	return func(e *evaluator, fn *resource, event string, props policy.Value, r loaders.Range) (policy.Value, bool) {
+		name := fn.id + event
+		if raw, ok := field(props, nameProp); ok {
+			v, _ := e.eval(raw, 2)
+			if v.Kind == policy.Unknown {
+				return unknown(v.Reason, r), true
+			}
+			name = v.Str
 		}
-		name = v.Str
-	}
-	bus := ""
-	if raw, ok := field(props, "EventBusName"); ok {
-		if v, _ := e.eval(raw, 2); v.Kind == policy.String && v.Str != "default" {
-			bus = v.Str + "/"
+		bus := ""
+		if raw, ok := field(props, "EventBusName"); ok {
+			if v, _ := e.eval(raw, 2); v.Kind == policy.String && v.Str != "default" {
+				bus = v.Str + "/"
+			}
 		}
+		return str(fmt.Sprintf("arn:%s:events:%s:%s:rule/%s%s", e.partition(), e.region(), e.opts.OwnAccount, bus, name), r), true
 	}
-	return str(fmt.Sprintf("arn:%s:events:%s:%s:rule/%s%s", e.partition(), e.region(), e.opts.OwnAccount, bus, name), r), true
 }
 
 func logGroupArn(e *evaluator, _ *resource, _ string, props policy.Value, r loaders.Range) (policy.Value, bool) {

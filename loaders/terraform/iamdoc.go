@@ -210,6 +210,7 @@ func (s *scope) buildDoc(b *block) policy.Value {
 		if f, ok := tree.Get("Id"); ok {
 			id = &f
 		}
+		version = newerVersion(version, tree)
 		st, ok := tree.Get("Statement")
 		if !ok {
 			return
@@ -258,6 +259,15 @@ func (s *scope) buildDoc(b *block) policy.Value {
 		Value: policy.Value{Kind: policy.List, Items: statements, Range: toRange(b.rng)},
 	})
 	return doc
+}
+
+// newerVersion returns the Version of a merged document when it is newer
+// than version, as the provider's IAMPolicyDoc.Merge upgrades it.
+func newerVersion(version, tree policy.Value) policy.Value {
+	if v, ok := tree.Get("Version"); ok && v.Kind == policy.String && version.Kind == policy.String && v.Str > version.Str {
+		return v
+	}
+	return version
 }
 
 // docList walks a list of policy documents (source_policy_documents), or
