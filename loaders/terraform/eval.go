@@ -385,7 +385,10 @@ func (s *scope) simpleRef(root string, vars map[string]cty.Value) {
 		vars["path"] = cty.ObjectVal(map[string]cty.Value{
 			"module": cty.StringVal(m.ev.relToRoot(m.mod.dir)),
 			"root":   cty.StringVal("."),
-			"cwd":    cty.StringVal(m.ev.rootDir),
+			// Terraform's working directory is the root module's; paths
+			// are relative to it here (abspath only cleans), so it is "."
+			// and abspath(path.root) == path.cwd holds, as in Terraform.
+			"cwd": cty.StringVal("."),
 		})
 	case "terraform":
 		vars["terraform"] = cty.ObjectVal(map[string]cty.Value{"workspace": cty.StringVal(m.ev.ls.workspace)})
