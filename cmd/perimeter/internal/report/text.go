@@ -108,7 +108,11 @@ func textFindingAt(b *strings.Builder, f rules.Finding, pos string, paint func(c
 	if len(f.Conditions) > 0 {
 		conds := make([]string, 0, len(f.Conditions))
 		for _, c := range f.Conditions {
-			conds = append(conds, fmt.Sprintf("%s %s %s", c.Operator, c.Key, strings.Join(c.Values, ",")))
+			values := strings.Join(c.Values, ",")
+			if values == "" {
+				values = "(a value not known offline)"
+			}
+			conds = append(conds, fmt.Sprintf("%s %s %s", c.Operator, c.Key, values))
 		}
 		fmt.Fprintf(b, "           %s\n", paint(ansiDim, "when "+strings.Join(conds, " and ")))
 	}
