@@ -25,6 +25,10 @@ in_zone_account("self")
 
 in_zone_account(a) if a in zone.accounts
 
+# The same accounts as a set, built once per resource: in_zone_account(a)
+# holds exactly when zone_account_set[a] does.
+zone_account_set := {a | some a in zone.accounts} | {zone.own_account, "self"}
+
 # ---------------------------------------------------------------------------
 # Condition keys that can confine a grant (IAM User Guide, "AWS global
 # condition context keys"; S3 User Guide, "The meaning of public"). The kind
@@ -362,18 +366,26 @@ inside_principal(p) if p.kind == "service"
 
 # What a principal is, before conditions: "public", "external",
 # "unresolved", or undefined for principals that never leave the zone.
+# The kinds are disjoint, so a table of the kinds whose verdict does not
+# depend on the account decides in one look-up.
 base(p) := "unresolved" if p.unknown
 
-else := "public" if p.kind == "wildcard"
+else := b if b := kind_base[p.kind]
 
 else := "external" if {
-	p.kind in {"account", "role", "user", "session", "iam"}
-	not in_zone_account(p.account)
+	account_kinds[p.kind]
+	not zone_account_set[p.account]
 }
 
-else := "external" if p.kind in {"federated", "canonical-user"}
+kind_base := {
+	"wildcard": "public",
+	"federated": "external",
+	"canonical-user": "external",
+	"unique-id": "unresolved",
+	"invalid": "unresolved",
+}
 
-else := "unresolved" if p.kind in {"unique-id", "invalid"}
+account_kinds := {"account", "role", "user", "session", "iam"}
 
 base_reason(p) := p.reason if p.unknown
 
@@ -541,14 +553,18 @@ by_document contains [d, g] if {
 	g := adjust(d, f)
 }
 
+# The verdict reads neither the display name nor the document, so it comes
+# first: most principals are inside the zone (base is undefined), and
+# judging them stops there. verdict(d, s, p) is the same test.
 raw contains [d, f] if {
 	some [d, s] in granting
-	doc := docs[d]
-	st := doc.statements[s]
+	st := docs[d].statements[s]
 	some p0 in principals_of(st)
+	b := base(p0)
+	not closed[[d, s]]
+	v := refine(b, d, s, p0)
 	p := displayed(d, p0)
-	v := verdict(d, s, p)
-	f := finding(doc, st, p, v)
+	f := finding(docs[d], st, p, v)
 }
 
 # An ACL's wildcards stand for S3's groups: say which.
