@@ -539,15 +539,12 @@ else := []
 
 findings contains f if some [_, f] in by_document
 
-# Most resources carry no settings: their findings are the raw ones, and
-# the settings machinery below is skipped.
-by_document contains [d, f] if {
-	count(settings) == 0
-	some [d, f] in raw
-}
+# Most resources carry no settings: their findings are the raw ones (the
+# same set, not a copy), and the settings machinery below is skipped. The
+# test is made once per resource.
+by_document := raw if count(settings) == 0
 
-by_document contains [d, g] if {
-	count(settings) > 0
+else := {[d, g] |
 	some [d, f] in raw
 	not removed(d, f)
 	g := adjust(d, f)
@@ -578,29 +575,21 @@ displayed(d, p) := object.union(p, {"display": "anyone (AllUsers)"}) if {
 	p.type == "AWS"
 } else := p
 
-# A statement that could not be resolved at all.
+# What could not be read: a document that could not be resolved or read,
+# the statements of a readable document that could not be resolved, or the
+# problems of a readable document left without statements. One walk over
+# the documents finds all three.
 raw contains [d, f] if {
-	some d, doc in input.resource.documents
-	not doc.unknown
-	some st in doc.statements
-	st.unknown
-	f := unresolved_finding(doc, st.location, st.reason)
+	some d, doc in docs
+	some part in unreadable(doc)
+	f := unresolved_finding(doc, part.location, part.reason)
 }
 
-# A document that could not be resolved, or could not be read.
-raw contains [d, f] if {
-	some d, doc in input.resource.documents
-	doc.unknown
-	f := unresolved_finding(doc, doc.location, doc.reason)
-}
+unreadable(doc) := [doc] if doc.unknown
 
-raw contains [d, f] if {
-	some d, doc in input.resource.documents
-	not doc.unknown
-	count(doc.statements) == 0
-	some pr in doc.problems
-	f := unresolved_finding(doc, pr.location, pr.message)
-}
+else := [st | some st in doc.statements; st.unknown] if count(doc.statements) > 0
+
+else := [{"location": pr.location, "reason": pr.message} | some pr in doc.problems]
 
 unresolved_finding(doc, location, reason) := {
 	"exposure": "unresolved",
