@@ -507,6 +507,27 @@ verdict(d, s, p) := v if {
 	v := refine(b, d, s, p)
 }
 
+# judged(b, d, s, st, p) is verdict(d, s, p) for a principal whose base is
+# b. A statement without conditions, in a document without Deny
+# statements, can be neither closed, nor undecided by a condition, nor
+# confined to outsiders, nor narrowed: its verdict follows from the
+# principal and the effect alone, and the statement tables (which cost
+# more than the rest of a finding) are left alone.
+judged(b, d, s, st, p) := plain_verdict(b, st, p) if {
+	st.conditions == []
+	denials[d] == []
+} else := v if {
+	not closed[[d, s]]
+	v := refine(b, d, s, p)
+}
+
+# refine for such a statement: its only undecided fact is an unknown effect.
+plain_verdict(b, st, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
+
+else := {"exposure": "unresolved", "reason": st.effect_reason, "accounts": []} if st.effect == ""
+
+else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
+
 # Unknowns decide first: a principal or a deciding condition that cannot
 # be read makes the grant unresolved.
 refine(b, d, s, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
@@ -558,8 +579,7 @@ raw contains [d, f] if {
 	st := docs[d].statements[s]
 	some p0 in principals_of(st)
 	b := base(p0)
-	not closed[[d, s]]
-	v := refine(b, d, s, p0)
+	v := judged(b, d, s, st, p0)
 	p := displayed(d, p0)
 	f := finding(docs[d], st, p, v)
 }
