@@ -585,15 +585,13 @@ raw contains [d, f] if {
 }
 
 # An ACL's wildcards stand for S3's groups: say which.
-displayed(d, p) := object.union(p, {"display": "anyone (AllUsers)"}) if {
-	acl_document(d)
+displayed(d, p) := object.union(p, {"display": name}) if {
 	p.kind == "wildcard"
-	p.type == "*"
-} else := object.union(p, {"display": "every AWS account (AuthenticatedUsers)"}) if {
+	name := acl_group_names[p.type]
 	acl_document(d)
-	p.kind == "wildcard"
-	p.type == "AWS"
 } else := p
+
+acl_group_names := {"*": "anyone (AllUsers)", "AWS": "every AWS account (AuthenticatedUsers)"}
 
 # What could not be read: a document that could not be resolved or read,
 # the statements of a readable document that could not be resolved, or the
@@ -651,15 +649,18 @@ who(p, v) := p.display if p.display
 
 else := "anyone outside the account except the principals NotPrincipal names" if object.get(p, "not_principal", false)
 
-else := sprintf("anyone (%q)", [p.value]) if p.kind == "wildcard"
-
-else := sprintf("account %s", [p.account]) if p.kind == "account"
-
-else := sprintf("federated identities of %s", [p.value]) if p.kind == "federated"
-
-else := sprintf("S3 canonical user %s", [p.value]) if p.kind == "canonical-user"
+else := sprintf(format, [p[field]]) if [format, field] := who_formats[p.kind]
 
 else := p.value
+
+# How who() names a principal of each kind: the format and the field it
+# shows (one look-up instead of a test per kind).
+who_formats := {
+	"wildcard": ["anyone (%q)", "value"],
+	"account": ["account %s", "account"],
+	"federated": ["federated identities of %s", "value"],
+	"canonical-user": ["S3 canonical user %s", "value"],
+}
 
 what(st) := "perform unknown actions" if {
 	count(st.actions) == 0
