@@ -412,7 +412,7 @@ grants(st) if {
 # NotPrincipal everyone except those named.
 principals_of(st) := st.principals if st.principal_element == "Principal"
 
-principals_of(st) := [{
+else := [{
 	"type": "*", "value": "*", "kind": "wildcard", "account": "*",
 	"unknown": false, "reason": "", "location": st.principal_location,
 	"not_principal": true,
@@ -563,7 +563,9 @@ findings contains f if some [_, f] in by_document
 # Most resources carry no settings: their findings are the raw ones (the
 # same set, not a copy), and the settings machinery below is skipped. The
 # test is made once per resource.
-by_document := raw if count(settings) == 0
+by_document := raw if settings == {}
+
+else := raw if count(settings) == 0
 
 else := {[d, g] |
 	some [d, f] in raw
@@ -605,9 +607,9 @@ raw contains [d, f] if {
 
 unreadable(doc) := [doc] if doc.unknown
 
-else := [st | some st in doc.statements; st.unknown] if count(doc.statements) > 0
+else := [st | some st in doc.statements; st.unknown] if doc.statements != []
 
-else := [{"location": pr.location, "reason": pr.message} | some pr in doc.problems]
+else := [{"location": pr.location, "reason": pr.message} | some pr in doc.problems] if doc.statements == []
 
 unresolved_finding(doc, location, reason) := {
 	"exposure": "unresolved",
