@@ -16,11 +16,14 @@ import (
 	"github.com/perimeter-iac/perimeter/rules"
 )
 
-var profileTree = flag.Bool("profile-rego", false, "print the Rego profile of the built-in rules over a generated tree")
+var (
+	profileTree = flag.Bool("profile-rego", false, "print the Rego profile of the built-in rules over a generated tree")
+	profileKind = flag.String("profile-kind", "", "with -profile-rego: only resources of this kind")
+)
 
 // TestProfileTree prints where Rego time goes, expression by expression,
 // over the resources of a generated tree (BenchmarkEvaluateTree's input):
-// go test ./cmd/perimeter -run TestProfileTree -v -args -profile-rego
+// go test ./cmd/perimeter -run TestProfileTree -v -args -profile-rego [-profile-kind kms:key]
 func TestProfileTree(t *testing.T) {
 	if !*profileTree {
 		t.Skip("run with -args -profile-rego")
@@ -48,6 +51,9 @@ func TestProfileTree(t *testing.T) {
 	p := profiler.New()
 	judged := 0
 	for i := range res {
+		if *profileKind != "" && res[i].Kind != *profileKind {
+			continue
+		}
 		pq, ok := queries[res[i].Kind]
 		if !ok {
 			var parts []string

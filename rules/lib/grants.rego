@@ -634,12 +634,17 @@ finding(doc, st, p, v) := {
 	"actions": st.actions,
 	"not_action": st.not_action,
 	"access_levels": st.access_levels,
-	"conditions": [{"operator": c.operator, "key": c.written_key, "values": c.values} | some c in st.conditions],
+	"conditions": conditions_of(st),
 	"location": p.location,
 	"attribute": doc.attribute,
 	"reason": v.reason,
 	"message": message(st, p, v),
 }
+
+# A function, not a comprehension in finding(): OPA caches a function's
+# result by its arguments, so the list is built once per statement
+# however many principals it names (as are what(st) and severity).
+conditions_of(st) := [{"operator": c.operator, "key": c.written_key, "values": c.values} | some c in st.conditions]
 
 subject := input.resource.target if input.resource.target != ""
 
