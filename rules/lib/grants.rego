@@ -511,15 +511,52 @@ verdict(d, s, p) := v if {
 # b. A statement without conditions, in a document without Deny
 # statements, can be neither closed, nor undecided by a condition, nor
 # confined to outsiders, nor narrowed: its verdict follows from the
-# principal and the effect alone, and the statement tables (which cost
-# more than the rest of a finding) are left alone.
+# principal and the effect alone (plain_verdict). Other statements are
+# judged by the same functions as the statement tables, called for this
+# statement only: the tables judge every granting statement of the
+# resource, and most of them have no principal outside the zone.
 judged(b, d, s, st, p) := plain_verdict(b, st, p) if {
 	st.conditions == []
 	denials[d] == []
 } else := v if {
-	not closed[[d, s]]
-	v := refine(b, d, s, p)
+	closes(d, st) == false
+	v := refine_one(b, d, st, p)
 }
+
+# closes(d, st) is closed[[d, s]] for the granting statement st = docs[d].statements[s].
+# It is never undefined, so that OPA caches it for the statement's other
+# principals (it caches a function's defined results).
+default closes(_, _) := false
+
+closes(_, st) if {
+	some c in st.conditions
+	confines_to_zone(c)
+}
+
+closes(_, st) if service_only(st)
+
+closes(d, st) if taken_back(st, d)
+
+# refine_one(b, d, st, p) is refine(b, d, s, p); the statement's facts are
+# lists of zero or one element, again so that they are cached.
+refine_one(b, d, st, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
+
+else := {"exposure": "unresolved", "reason": r, "accounts": []} if some r in unknown_of(st)
+
+else := {"exposure": "external", "reason": "", "accounts": a} if some a in outsiders_of(st)
+
+else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": k} if {
+	b == "public"
+	some k in narrowing_of(d, st)
+}
+
+else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
+
+unknown_of(st) := [r | r := statement_unknown(st)]
+
+outsiders_of(st) := [sort(outsider_values(st)) | confined_to_outsiders(st)]
+
+narrowing_of(d, st) := [k | k := narrowing_key(st, d)]
 
 # refine for such a statement: its only undecided fact is an unknown effect.
 plain_verdict(b, st, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"

@@ -398,16 +398,53 @@ test_plain_verdict_is_the_verdict if {
 	}
 }
 
+# Statements with conditions, and documents with Deny statements: judged()
+# calls the tables' functions for one statement, verdict() reads the tables.
+conditioned_principals := [star, own, foreign, p("AWS", "AIDAEXAMPLE", "unique-id", ""), object.union(foreign, {"unknown": true, "reason": "var.role has no value"})]
+
+conditioned_statements := [
+	allow(conditioned_principals, [cond("StringEquals", "aws:PrincipalOrgID", ["o-abc123"])]),
+	allow(conditioned_principals, [cond("StringEquals", "aws:PrincipalAccount", ["444455556666"])]),
+	allow(conditioned_principals, [cond("StringEquals", "aws:SourceVpce", ["vpce-1a2b3c4d"])]),
+	allow(conditioned_principals, [cond("IpAddress", "aws:SourceIp", ["203.0.113.0/24"])]),
+	allow(conditioned_principals, [cond("IpAddress", "aws:SourceIp", ["0.0.0.0/0"])]),
+	allow(conditioned_principals, [cond("StringEquals", "aws:PrincipalServiceName", ["sns.amazonaws.com"])]),
+	allow(conditioned_principals, [cond("Bool", "aws:SecureTransport", ["true"])]),
+	allow(conditioned_principals, [unknown_cond("aws:SourceAccount", "var.account has no value")]),
+	allow(conditioned_principals, [unknown_cond("aws:SecureTransport", "var.x has no value")]),
+	object.union(allow(conditioned_principals, [cond("StringEquals", "aws:SourceAccount", ["111122223333"])]), {"effect": "", "effect_reason": "var.effect has no value"}),
+]
+
+deny_documents := [
+	[],
+	[stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:PrincipalOrgID", ["o-abc123"])])],
+	[stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:SourceVpce", ["vpce-1a2b3c4d"])])],
+	[stmt("Deny", [star], ["s3:PutObject"], [])],
+	[stmt("Deny", [star], ["s3:*"], [])],
+	[object.union(stmt("Deny", [own], ["*"], []), {"principal_element": "NotPrincipal"})],
+]
+
+test_conditioned_verdicts_agree if {
+	every denies in deny_documents {
+		every st in conditioned_statements {
+			every pr in st.principals {
+				same_verdict(in_zone(org_zone, array.concat([st], denies)), 0, st, pr)
+			}
+		}
+	}
+}
+
 # Inside the zone: no base, no verdict.
 same_verdict(inp, _, _, pr) if {
 	not grants.base(pr) with input as inp
 	not grants.verdict(0, 0, pr) with input as inp
 }
 
+# Outside it: the same verdict, or none for both (a closed statement).
 same_verdict(inp, s, st, pr) if {
 	b := grants.base(pr) with input as inp
-	full := grants.verdict(0, s, pr) with input as inp
-	short := grants.judged(b, 0, s, st, pr) with input as inp
+	full := {v | v := grants.verdict(0, s, pr) with input as inp}
+	short := {v | v := grants.judged(b, 0, s, st, pr) with input as inp}
 	full == short
 }
 
