@@ -612,7 +612,8 @@ else := {[d, g] |
 
 # The verdict reads neither the display name nor the document, so it comes
 # first: most principals are inside the zone (base is undefined), and
-# judging them stops there. verdict(d, s, p) is the same test.
+# judging them stops there. base(p0) then judged(...) is verdict(d, s, p0)
+# (grants_test.rego checks it).
 raw contains [d, f] if {
 	some [d, s] in granting
 	st := docs[d].statements[s]
