@@ -25,6 +25,10 @@ in_zone_account("self")
 
 in_zone_account(a) if a in zone.accounts
 
+# The same accounts as a set, built once per resource: in_zone_account(a)
+# holds exactly when zone_account_set[a] does.
+zone_account_set := {a | some a in zone.accounts} | {zone.own_account, "self"}
+
 # ---------------------------------------------------------------------------
 # Condition keys that can confine a grant (IAM User Guide, "AWS global
 # condition context keys"; S3 User Guide, "The meaning of public"). The kind
@@ -362,18 +366,26 @@ inside_principal(p) if p.kind == "service"
 
 # What a principal is, before conditions: "public", "external",
 # "unresolved", or undefined for principals that never leave the zone.
+# The kinds are disjoint, so a table of the kinds whose verdict does not
+# depend on the account decides in one look-up.
 base(p) := "unresolved" if p.unknown
 
-else := "public" if p.kind == "wildcard"
+else := b if b := kind_base[p.kind]
 
 else := "external" if {
-	p.kind in {"account", "role", "user", "session", "iam"}
-	not in_zone_account(p.account)
+	account_kinds[p.kind]
+	not zone_account_set[p.account]
 }
 
-else := "external" if p.kind in {"federated", "canonical-user"}
+kind_base := {
+	"wildcard": "public",
+	"federated": "external",
+	"canonical-user": "external",
+	"unique-id": "unresolved",
+	"invalid": "unresolved",
+}
 
-else := "unresolved" if p.kind in {"unique-id", "invalid"}
+account_kinds := {"account", "role", "user", "session", "iam"}
 
 base_reason(p) := p.reason if p.unknown
 
@@ -400,7 +412,7 @@ grants(st) if {
 # NotPrincipal everyone except those named.
 principals_of(st) := st.principals if st.principal_element == "Principal"
 
-principals_of(st) := [{
+else := [{
 	"type": "*", "value": "*", "kind": "wildcard", "account": "*",
 	"unknown": false, "reason": "", "location": st.principal_location,
 	"not_principal": true,
@@ -495,6 +507,64 @@ verdict(d, s, p) := v if {
 	v := refine(b, d, s, p)
 }
 
+# judged(b, d, s, st, p) is verdict(d, s, p) for a principal whose base is
+# b. A statement without conditions, in a document without Deny
+# statements, can be neither closed, nor undecided by a condition, nor
+# confined to outsiders, nor narrowed: its verdict follows from the
+# principal and the effect alone (plain_verdict). Other statements are
+# judged by the same functions as the statement tables, called for this
+# statement only: the tables judge every granting statement of the
+# resource, and most of them have no principal outside the zone.
+judged(b, d, s, st, p) := plain_verdict(b, st, p) if {
+	st.conditions == []
+	denials[d] == []
+} else := v if {
+	closes(d, st) == false
+	v := refine_one(b, d, st, p)
+}
+
+# closes(d, st) is closed[[d, s]] for the granting statement st = docs[d].statements[s].
+# It is never undefined, so that OPA caches it for the statement's other
+# principals (it caches a function's defined results).
+default closes(_, _) := false
+
+closes(_, st) if {
+	some c in st.conditions
+	confines_to_zone(c)
+}
+
+closes(_, st) if service_only(st)
+
+closes(d, st) if taken_back(st, d)
+
+# refine_one(b, d, st, p) is refine(b, d, s, p); the statement's facts are
+# lists of zero or one element, again so that they are cached.
+refine_one(b, d, st, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
+
+else := {"exposure": "unresolved", "reason": r, "accounts": []} if some r in unknown_of(st)
+
+else := {"exposure": "external", "reason": "", "accounts": a} if some a in outsiders_of(st)
+
+else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": k} if {
+	b == "public"
+	some k in narrowing_of(d, st)
+}
+
+else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
+
+unknown_of(st) := [r | r := statement_unknown(st)]
+
+outsiders_of(st) := [sort(outsider_values(st)) | confined_to_outsiders(st)]
+
+narrowing_of(d, st) := [k | k := narrowing_key(st, d)]
+
+# refine for such a statement: its only undecided fact is an unknown effect.
+plain_verdict(b, st, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
+
+else := {"exposure": "unresolved", "reason": st.effect_reason, "accounts": []} if st.effect == ""
+
+else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
+
 # Unknowns decide first: a principal or a deciding condition that cannot
 # be read makes the grant unresolved.
 refine(b, d, s, p) := {"exposure": "unresolved", "reason": base_reason(p), "accounts": []} if b == "unresolved"
@@ -527,64 +597,57 @@ else := []
 
 findings contains f if some [_, f] in by_document
 
-# Most resources carry no settings: their findings are the raw ones, and
-# the settings machinery below is skipped.
-by_document contains [d, f] if {
-	count(settings) == 0
-	some [d, f] in raw
-}
+# Most resources carry no settings: their findings are the raw ones (the
+# same set, not a copy), and the settings machinery below is skipped. The
+# test is made once per resource.
+by_document := raw if settings == {}
 
-by_document contains [d, g] if {
-	count(settings) > 0
+else := raw if count(settings) == 0
+
+else := {[d, g] |
 	some [d, f] in raw
 	not removed(d, f)
 	g := adjust(d, f)
 }
 
+# The verdict reads neither the display name nor the document, so it comes
+# first: most principals are inside the zone (base is undefined), and
+# judging them stops there. base(p0) then judged(...) is verdict(d, s, p0)
+# (grants_test.rego checks it).
 raw contains [d, f] if {
 	some [d, s] in granting
-	doc := docs[d]
-	st := doc.statements[s]
+	st := docs[d].statements[s]
 	some p0 in principals_of(st)
+	b := base(p0)
+	v := judged(b, d, s, st, p0)
 	p := displayed(d, p0)
-	v := verdict(d, s, p)
-	f := finding(doc, st, p, v)
+	f := finding(docs[d], st, p, v)
 }
 
 # An ACL's wildcards stand for S3's groups: say which.
-displayed(d, p) := object.union(p, {"display": "anyone (AllUsers)"}) if {
-	acl_document(d)
+displayed(d, p) := object.union(p, {"display": name}) if {
 	p.kind == "wildcard"
-	p.type == "*"
-} else := object.union(p, {"display": "every AWS account (AuthenticatedUsers)"}) if {
+	name := acl_group_names[p.type]
 	acl_document(d)
-	p.kind == "wildcard"
-	p.type == "AWS"
 } else := p
 
-# A statement that could not be resolved at all.
+acl_group_names := {"*": "anyone (AllUsers)", "AWS": "every AWS account (AuthenticatedUsers)"}
+
+# What could not be read: a document that could not be resolved or read,
+# the statements of a readable document that could not be resolved, or the
+# problems of a readable document left without statements. One walk over
+# the documents finds all three.
 raw contains [d, f] if {
-	some d, doc in input.resource.documents
-	not doc.unknown
-	some st in doc.statements
-	st.unknown
-	f := unresolved_finding(doc, st.location, st.reason)
+	some d, doc in docs
+	some part in unreadable(doc)
+	f := unresolved_finding(doc, part.location, part.reason)
 }
 
-# A document that could not be resolved, or could not be read.
-raw contains [d, f] if {
-	some d, doc in input.resource.documents
-	doc.unknown
-	f := unresolved_finding(doc, doc.location, doc.reason)
-}
+unreadable(doc) := [doc] if doc.unknown
 
-raw contains [d, f] if {
-	some d, doc in input.resource.documents
-	not doc.unknown
-	count(doc.statements) == 0
-	some pr in doc.problems
-	f := unresolved_finding(doc, pr.location, pr.message)
-}
+else := [st | some st in doc.statements; st.unknown] if doc.statements != []
+
+else := [{"location": pr.location, "reason": pr.message} | some pr in doc.problems] if doc.statements == []
 
 unresolved_finding(doc, location, reason) := {
 	"exposure": "unresolved",
@@ -609,12 +672,17 @@ finding(doc, st, p, v) := {
 	"actions": st.actions,
 	"not_action": st.not_action,
 	"access_levels": st.access_levels,
-	"conditions": [{"operator": c.operator, "key": c.written_key, "values": c.values} | some c in st.conditions],
+	"conditions": conditions_of(st),
 	"location": p.location,
 	"attribute": doc.attribute,
 	"reason": v.reason,
 	"message": message(st, p, v),
 }
+
+# A function, not a comprehension in finding(): OPA caches a function's
+# result by its arguments, so the list is built once per statement
+# however many principals it names (as are what(st) and severity).
+conditions_of(st) := [{"operator": c.operator, "key": c.written_key, "values": c.values} | some c in st.conditions]
 
 subject := input.resource.target if input.resource.target != ""
 
@@ -626,15 +694,18 @@ who(p, v) := p.display if p.display
 
 else := "anyone outside the account except the principals NotPrincipal names" if object.get(p, "not_principal", false)
 
-else := sprintf("anyone (%q)", [p.value]) if p.kind == "wildcard"
-
-else := sprintf("account %s", [p.account]) if p.kind == "account"
-
-else := sprintf("federated identities of %s", [p.value]) if p.kind == "federated"
-
-else := sprintf("S3 canonical user %s", [p.value]) if p.kind == "canonical-user"
+else := sprintf(format, [p[field]]) if [format, field] := who_formats[p.kind]
 
 else := p.value
+
+# How who() names a principal of each kind: the format and the field it
+# shows (one look-up instead of a test per kind).
+who_formats := {
+	"wildcard": ["anyone (%q)", "value"],
+	"account": ["account %s", "account"],
+	"federated": ["federated identities of %s", "value"],
+	"canonical-user": ["S3 canonical user %s", "value"],
+}
 
 what(st) := "perform unknown actions" if {
 	count(st.actions) == 0

@@ -367,3 +367,111 @@ test_two_narrowing_conditions_and_two_undecided_ones if {
 	g.exposure == "unresolved"
 	g.reason == "var.a has no value"
 }
+
+# ---------------------------------------------------------------------------
+# The shortcuts taken for speed agree with the definitions they skip.
+
+shortcut_principals := [
+	star, aws_star, own, foreign, service,
+	p("AWS", "AIDAEXAMPLE", "unique-id", ""),
+	p("AWS", "nonsense", "invalid", ""),
+	p("Federated", "cognito-identity.amazonaws.com", "federated", ""),
+	p("CanonicalUser", "79a59df9", "canonical-user", ""),
+	object.union(foreign, {"unknown": true, "reason": "var.role has no value"}),
+	p("AWS", "arn:aws:iam::self:root", "account", "self"),
+]
+
+shortcut_statements := [
+	allow(shortcut_principals, []),
+	object.union(allow(shortcut_principals, []), {"effect": "", "effect_reason": "var.effect has no value"}),
+]
+
+# judged(base(p), ...) for a plain statement (no conditions, no Deny in the
+# document) is verdict(d, s, p), which goes through the statement tables.
+test_plain_verdict_is_the_verdict if {
+	some z in [account_zone, undeclared_zone]
+	inp := in_zone(z, shortcut_statements)
+	every s, st in shortcut_statements {
+		every pr in st.principals {
+			same_verdict(inp, s, st, pr)
+		}
+	}
+}
+
+# Statements with conditions, and documents with Deny statements: judged()
+# calls the tables' functions for one statement, verdict() reads the tables.
+conditioned_principals := [star, own, foreign, p("AWS", "AIDAEXAMPLE", "unique-id", ""), object.union(foreign, {"unknown": true, "reason": "var.role has no value"})]
+
+conditioned_statements := [
+	allow(conditioned_principals, [cond("StringEquals", "aws:PrincipalOrgID", ["o-abc123"])]),
+	allow(conditioned_principals, [cond("StringEquals", "aws:PrincipalAccount", ["444455556666"])]),
+	allow(conditioned_principals, [cond("StringEquals", "aws:SourceVpce", ["vpce-1a2b3c4d"])]),
+	allow(conditioned_principals, [cond("IpAddress", "aws:SourceIp", ["203.0.113.0/24"])]),
+	allow(conditioned_principals, [cond("IpAddress", "aws:SourceIp", ["0.0.0.0/0"])]),
+	allow(conditioned_principals, [cond("StringEquals", "aws:PrincipalServiceName", ["sns.amazonaws.com"])]),
+	allow(conditioned_principals, [cond("Bool", "aws:SecureTransport", ["true"])]),
+	allow(conditioned_principals, [unknown_cond("aws:SourceAccount", "var.account has no value")]),
+	allow(conditioned_principals, [unknown_cond("aws:SecureTransport", "var.x has no value")]),
+	object.union(allow(conditioned_principals, [cond("StringEquals", "aws:SourceAccount", ["111122223333"])]), {"effect": "", "effect_reason": "var.effect has no value"}),
+]
+
+deny_documents := [
+	[],
+	[stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:PrincipalOrgID", ["o-abc123"])])],
+	[stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:SourceVpce", ["vpce-1a2b3c4d"])])],
+	[stmt("Deny", [star], ["s3:PutObject"], [])],
+	[stmt("Deny", [star], ["s3:*"], [])],
+	[object.union(stmt("Deny", [own], ["*"], []), {"principal_element": "NotPrincipal"})],
+]
+
+test_conditioned_verdicts_agree if {
+	every denies in deny_documents {
+		every st in conditioned_statements {
+			every pr in st.principals {
+				same_verdict(in_zone(org_zone, array.concat([st], denies)), 0, st, pr)
+			}
+		}
+	}
+}
+
+# Inside the zone: no base, no verdict.
+same_verdict(inp, _, _, pr) if {
+	not grants.base(pr) with input as inp
+	not grants.verdict(0, 0, pr) with input as inp
+}
+
+# Outside it: the same verdict, or none for both (a closed statement).
+same_verdict(inp, s, st, pr) if {
+	b := grants.base(pr) with input as inp
+	full := {v | v := grants.verdict(0, s, pr) with input as inp}
+	short := {v | v := grants.judged(b, 0, s, st, pr) with input as inp}
+	full == short
+}
+
+test_the_shortcut_is_taken if {
+	inp := in_zone(account_zone, shortcut_statements)
+	every s, st in shortcut_statements {
+		grants.judged("public", 0, s, st, star) == grants.plain_verdict("public", st, star) with input as inp
+	}
+}
+
+# base(p) by table look-ups is the old chain of tests.
+old_base(pr) := "unresolved" if pr.unknown
+
+else := "public" if pr.kind == "wildcard"
+
+else := "external" if {
+	pr.kind in {"account", "role", "user", "session", "iam"}
+	not grants.in_zone_account(pr.account)
+}
+
+else := "external" if pr.kind in {"federated", "canonical-user"}
+
+else := "unresolved" if pr.kind in {"unique-id", "invalid"}
+
+test_base_is_the_old_chain if {
+	some z in [account_zone, org_zone, undeclared_zone]
+	every pr in shortcut_principals {
+		{b | b := grants.base(pr) with input as in_zone(z, [])} == {b | b := old_base(pr) with input as in_zone(z, [])}
+	}
+}
