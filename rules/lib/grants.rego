@@ -151,22 +151,60 @@ deciding_key(c) if c.key in narrowing_keys
 
 deciding_key(c) if c.key == "" # the whole Condition element is unknown
 
-# Zone-key conditions that confine the grant to principals outside the zone.
-outsider_values(st) := {v |
-	some c in st.conditions
+# A value ties a grant to particular accounts or organizations only if the
+# part that names them is fixed. A wildcard there lets any account in: S3
+# calls a policy public unless it grants to fixed values of these keys, and
+# "a fixed value doesn't contain a wildcard" (S3 User Guide, "The meaning of
+# public"). So aws:PrincipalAccount "*" or "4444*", aws:PrincipalOrgID
+# "o-*" and aws:PrincipalArn "arn:aws:iam::*:role/x" (a role anyone can
+# create in their own account) confine nothing. A wildcard after the
+# account still names one account: "arn:aws:iam::444455556666:role/*"; an
+# ARN without an account (an S3 bucket's) is tied to its owner only if it
+# is fixed as a whole.
+confining_value("account", v) if fixed(v)
+
+confining_value("org", v) if fixed(v)
+
+confining_value("orgpath", v) if {
+	org := split(v, "/")[0]
+	org != ""
+	fixed(org)
+}
+
+confining_value("arn", v) if {
+	a := arn_account(v)
+	a != ""
+	fixed(a)
+}
+
+confining_value("arn", v) if {
+	arn_account(v) == ""
+	fixed(v)
+}
+
+# A zone-key condition that confines the grant to the accounts or
+# organizations it names, in the zone or not.
+confining(c) if {
 	kind := zone_keys[c.key]
 	limits(c)
 	not c.unknown
+	count(c.values) > 0
+	every v in c.values {
+		confining_value(kind, v)
+	}
+}
+
+# Zone-key conditions that confine the grant to principals outside the zone.
+outsider_values(st) := {v |
+	some c in st.conditions
+	confining(c)
 	some v in c.values
-	not value_in_zone(kind, v)
+	not value_in_zone(zone_keys[c.key], v)
 }
 
 confined_to_outsiders(st) if {
 	some c in st.conditions
-	zone_keys[c.key]
-	limits(c)
-	not c.unknown
-	count(c.values) > 0
+	confining(c)
 }
 
 # A narrowing condition with fixed values (S3's test for "not public").
@@ -224,9 +262,15 @@ covers_actions(dst, st) if {
 	count(st.actions) > 0
 	every a in st.actions {
 		some d in dst.actions
-		glob.match(lower(d), [], lower(a))
+		glob.match(iam_pattern(lower(d)), null, lower(a))
 	}
 }
+
+# iam_pattern is an IAM wildcard pattern (* and ? only; * also across
+# ":" and "/") as a glob: glob's other metacharacters are quoted, and
+# glob.match is given null delimiters (an empty list would mean ".", so
+# "arn:aws:s3:::*" would not cover "arn:aws:s3:::my.bucket").
+iam_pattern(p) := replace(replace(glob.quote_meta(p), "\\*", "*"), "\\?", "?")
 
 covers_resources(dst, st) if {
 	not dst.not_resource
@@ -247,7 +291,7 @@ covers_resources(dst, st) if {
 	count(st.resources) > 0
 	every r in st.resources {
 		some d in dst.resources
-		glob.match(lower(d), [], lower(r))
+		glob.match(iam_pattern(d), null, r) # ARNs are case-sensitive
 	}
 }
 
@@ -292,6 +336,32 @@ taken_back(st, d) if {
 }
 
 ok_beside_zone_condition(c) if deny_zone_condition(c)
+
+# A Deny to everyone unless a zone key takes fixed values, some of them
+# outside the zone (Deny "*" with StringNotEquals aws:PrincipalOrgID
+# o-partner), confines the Allow to those values as the positive condition
+# would: the grant reaches those outsiders, and no one else. Values inside
+# the zone need no finding; when all are inside, taken_back holds instead.
+deny_outsider_values(st, d) := {v |
+	some dst in denials[d]
+	deny_everyone(dst)
+	covers_actions(dst, st)
+	covers_resources(dst, st)
+	some c in dst.conditions
+	kind := zone_keys[c.key]
+	c.base in negated_ops
+	c.qualifier == ""
+	not c.unknown
+	count(c.values) > 0
+	every v in c.values {
+		confining_value(kind, v)
+	}
+	every other in dst.conditions {
+		ok_beside_narrowing(other, c)
+	}
+	some v in c.values
+	not value_in_zone(kind, v)
+}
 
 ok_beside_zone_condition(c) if benign_deny_condition(c)
 
@@ -545,6 +615,11 @@ else := {"exposure": "unresolved", "reason": r, "accounts": []} if some r in unk
 
 else := {"exposure": "external", "reason": "", "accounts": a} if some a in outsiders_of(st)
 
+else := {"exposure": "external", "reason": "", "accounts": a, "by_deny": true} if {
+	b == "public"
+	some a in deny_outsiders_of(d, st)
+}
+
 else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": k} if {
 	b == "public"
 	some k in narrowing_of(d, st)
@@ -555,6 +630,11 @@ else := {"exposure": b, "reason": "", "accounts": accounts_of(p)}
 unknown_of(st) := [r | r := statement_unknown(st)]
 
 outsiders_of(st) := [sort(outsider_values(st)) | confined_to_outsiders(st)]
+
+deny_outsiders_of(d, st) := [sort(a) |
+	a := deny_outsider_values(st, d)
+	count(a) > 0
+]
 
 narrowing_of(d, st) := [k | k := narrowing_key(st, d)]
 
@@ -572,6 +652,11 @@ refine(b, d, s, p) := {"exposure": "unresolved", "reason": base_reason(p), "acco
 else := {"exposure": "unresolved", "reason": r, "accounts": []} if r := undecided_statement[[d, s]]
 
 else := {"exposure": "external", "reason": "", "accounts": a} if a := outsiders[[d, s]]
+
+else := {"exposure": "external", "reason": "", "accounts": a, "by_deny": true} if {
+	b == "public"
+	some a in deny_outsiders_of(d, docs[d].statements[s])
+}
 
 else := {"exposure": "external", "reason": "", "accounts": [], "narrowed_by": k} if {
 	b == "public"
@@ -731,6 +816,11 @@ message(st, p, v) := sprintf("cannot tell who can %s on %s: %s", [what(st), subj
 else := sprintf("cannot tell whether %s can %s on %s: %s", [who(p, v), what(st), subject, v.reason]) if v.exposure == "unresolved"
 
 else := sprintf("%s can %s on %s, limited only by %s, which does not confine it to the zone of trust", [who(p, v), what(st), subject, v.narrowed_by]) if v.narrowed_by
+
+else := sprintf("%s can %s on %s: a Deny statement confines it to %s, outside the zone of trust", [who(p, v), what(st), subject, concat(", ", v.accounts)]) if {
+	v.by_deny
+	p.kind == "wildcard"
+}
 
 else := sprintf("%s can %s on %s: conditions confine it to %s, outside the zone of trust", [who(p, v), what(st), subject, concat(", ", v.accounts)]) if {
 	p.kind == "wildcard"

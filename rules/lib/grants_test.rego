@@ -157,9 +157,37 @@ test_principal_arn_like_own_account_confines if {
 	exposures(in_zone(account_zone, [allow([star], [c])])) == set()
 }
 
+# Anyone can create a role named admin in their own account: a wildcard
+# account confines nothing, and S3 calls such a policy public ("a fixed
+# value doesn't contain a wildcard", S3 User Guide, "The meaning of public").
 test_principal_arn_wildcard_account_does_not_confine if {
 	c := cond("ArnLike", "aws:PrincipalArn", ["arn:aws:iam::*:role/admin"])
-	exposures(in_zone(account_zone, [allow([star], [c])])) == {"external"}
+	exposures(in_zone(account_zone, [allow([star], [c])])) == {"public"}
+}
+
+test_wildcard_values_of_zone_keys_confine_nothing if {
+	every c in [
+		cond("StringLike", "aws:PrincipalAccount", ["*"]),
+		cond("StringLike", "aws:PrincipalAccount", ["4444*"]),
+		cond("StringLike", "aws:PrincipalAccount", ["111122223333", "4444*"]),
+		cond("StringLike", "aws:PrincipalOrgID", ["o-*"]),
+		cond("StringLike", "aws:PrincipalOrgPaths", ["*/r-ab12/*"]),
+		cond("ArnLike", "aws:SourceArn", ["arn:aws:s3:::*"]),
+		cond("ArnLike", "aws:PrincipalArn", ["arn:aws:iam::4444?5556666:root"]),
+	] {
+		exposures(in_zone(account_zone, [allow([star], [c])])) == {"public"}
+	}
+}
+
+test_wildcards_after_the_account_still_confine if {
+	f := only(in_zone(account_zone, [allow([star], [cond("ArnLike", "aws:PrincipalArn", ["arn:aws:iam::444455556666:role/*"])])]))
+	f.exposure == "external"
+	f.accounts == ["arn:aws:iam::444455556666:role/*"]
+	g := only(in_zone(account_zone, [allow([star], [cond_full("StringLike", "ForAnyValue", false, "aws:PrincipalOrgPaths", ["o-abc123/r-ab12/*"])])]))
+	g.exposure == "external"
+	exposures(in_zone(org_zone, [allow([star], [cond_full("StringLike", "ForAnyValue", false, "aws:PrincipalOrgPaths", ["o-abc123/r-ab12/*"])])])) == set()
+	h := only(in_zone(account_zone, [allow([star], [cond("ArnEquals", "aws:SourceArn", ["arn:aws:s3:::partner-bucket"])])]))
+	h.exposure == "external"
 }
 
 test_kms_caller_account_confines if {
@@ -283,9 +311,57 @@ test_deny_with_extra_condition_does_not_confine if {
 	exposures(in_zone(account_zone, [allow([star], []), deny])) == {"public"}
 }
 
-test_deny_outside_foreign_org_does_not_confine if {
+# Deny everyone outside o-other: the Allow reaches o-other's principals
+# only, outside the zone but not public (as the positive condition
+# StringEquals aws:PrincipalOrgID o-other would confine it).
+test_deny_outside_foreign_org_confines_to_it if {
 	deny := stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:PrincipalOrgID", ["o-other"])])
-	exposures(in_zone(org_zone, [allow([star], []), deny])) == {"public"}
+	f := only(in_zone(org_zone, [allow([star], []), deny]))
+	f.exposure == "external"
+	f.accounts == ["o-other"]
+	g := only(in_zone(account_zone, [allow([star], []), deny]))
+	g.exposure == "external"
+}
+
+test_deny_outside_accounts_confines_to_the_outsiders if {
+	deny := stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:PrincipalAccount", ["111122223333", "444455556666"])])
+	f := only(in_zone(account_zone, [allow([star], []), deny]))
+	f.exposure == "external"
+	f.accounts == ["444455556666"]
+}
+
+# A named outsider stays the finding's account: the Deny only narrows it
+# further (to that account's principals in o-other).
+test_deny_unless_outsiders_keeps_a_named_principal if {
+	deny := stmt("Deny", [star], ["s3:*"], [cond("StringNotEquals", "aws:PrincipalOrgID", ["o-other"])])
+	f := only(in_zone(account_zone, [allow([foreign], []), deny]))
+	f.exposure == "external"
+	f.accounts == [foreign.account]
+}
+
+test_deny_unless_wildcard_confines_nothing if {
+	deny := stmt("Deny", [star], ["s3:*"], [cond("StringNotLike", "aws:PrincipalAccount", ["4444*"])])
+	exposures(in_zone(account_zone, [allow([star], []), deny])) == {"public"}
+}
+
+test_deny_unless_outsiders_for_other_actions_confines_nothing if {
+	deny := stmt("Deny", [star], ["s3:PutObject"], [cond("StringNotEquals", "aws:PrincipalOrgID", ["o-other"])])
+	exposures(in_zone(account_zone, [allow([star], []), deny])) == {"public"}
+}
+
+# IAM wildcards in a Deny's Resource cross dots, colons and slashes, and
+# ARNs are case-sensitive: a Deny on another case of the bucket's name
+# takes nothing back.
+test_deny_resource_patterns_match_as_iam_does if {
+	allow_bucket := object.union(allow([star], []), {"resources": ["arn:aws:s3:::my.bucket/reports/x"]})
+	every pattern in ["arn:aws:s3:::*", "arn:aws:s3:::my.bucket/*", "arn:aws:s3:::my.*/reports/?"] {
+		deny := object.union(stmt("Deny", [star], ["s3:*"], []), {"resources": [pattern]})
+		exposures(in_zone(account_zone, [allow_bucket, deny])) == set()
+	}
+	every pattern in ["arn:aws:s3:::My.Bucket/*", "arn:aws:s3:::my.bucket/[r]eports/x", "arn:aws:s3:::my.bucket/{reports}/x"] {
+		deny := object.union(stmt("Deny", [star], ["s3:*"], []), {"resources": [pattern]})
+		exposures(in_zone(account_zone, [allow_bucket, deny])) == {"public"}
+	}
 }
 
 test_unconditional_deny_takes_everything_back if {
