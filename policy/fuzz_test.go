@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/perimeter-iac/perimeter/internal/conformance"
 )
 
 func addSeeds(f *testing.F) {
@@ -17,6 +19,9 @@ func addSeeds(f *testing.F) {
 		}
 		f.Add(data)
 	}
+	// The conformance corpus's JSON templates and plans are JSON documents
+	// full of policies (absent on machines without it).
+	conformance.Seed(f, ".json")
 	for _, s := range []string{`{}`, `[]`, `"x"`, `{"Statement": null}`, `"{\"Statement\": \"*\"}"`, `{"a":"\ud800"}`, `-0.1e+5`} {
 		f.Add([]byte(s))
 	}

@@ -16,6 +16,8 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/perimeter-iac/perimeter/rules"
+
+	"github.com/perimeter-iac/perimeter/internal/conformance"
 )
 
 // The conformance runner scans every labelled fixture of the KICS and Trivy
@@ -44,12 +46,9 @@ func (c conformanceCase) key() string {
 
 func conformanceDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("PERIMETER_CONFORMANCE")
-	if dir == "" {
-		dir = filepath.Join("..", "shared", "conformance")
-	}
+	dir := conformance.Require(t)
 	if _, err := os.Stat(filepath.Join(dir, "kics", "CASES.tsv")); err != nil {
-		t.Skipf("no conformance suite at %s (set PERIMETER_CONFORMANCE): %v", dir, err)
+		t.Skipf("no conformance suite at %s: %v", dir, err)
 	}
 	return dir
 }

@@ -12,34 +12,15 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/perimeter-iac/perimeter/loaders"
-)
 
-// conformanceDir finds shared/conformance in a parent directory (it sits
-// beside the checkout); tests that need it skip when it is absent.
-func conformanceDir(t *testing.T) string {
-	t.Helper()
-	dir, err := filepath.Abs(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		candidate := filepath.Join(dir, "shared", "conformance")
-		if st, err := os.Stat(candidate); err == nil && st.IsDir() {
-			return candidate
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("shared/conformance not found")
-		}
-		dir = parent
-	}
-}
+	"github.com/perimeter-iac/perimeter/internal/conformance"
+)
 
 // conformanceFiles returns the KICS CloudFormation fixtures and the
 // templates embedded in the Trivy examples (cloudformation.good/bad).
 func conformanceFiles(t *testing.T) []loaders.File {
 	t.Helper()
-	root := conformanceDir(t)
+	root := conformance.Require(t)
 	var files []loaders.File
 	kics := filepath.Join(root, "kics", "cloudformation")
 	err := filepath.WalkDir(kics, func(path string, d os.DirEntry, err error) error {

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+
+	"github.com/perimeter-iac/perimeter/internal/conformance"
 )
 
 func seedFuzz(f *testing.F, exts ...string) {
@@ -66,14 +68,14 @@ func fuzzLoad(t *testing.T, name string, data []byte) {
 
 func FuzzYAMLTemplate(f *testing.F) {
 	seedFuzz(f, ".yaml", ".yml")
-	seedConformance(f, ".yaml", ".yml")
+	conformance.Seed(f, ".yaml", ".yml")
 	f.Add([]byte("Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties:\n      AssumeRolePolicyDocument: !If [C, !Sub '${A}', !Ref B]\n"))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzLoad(t, "fuzz.yaml", data) })
 }
 
 func FuzzJSONTemplate(f *testing.F) {
 	seedFuzz(f, ".json")
-	seedConformance(f, ".json")
+	conformance.Seed(f, ".json")
 	f.Add([]byte(`{"Resources": {"R": {"Type": "AWS::Lambda::Permission", "Properties": {"Principal": {"Fn::Select": ["0", {"Fn::Split": [",", "a,b"]}]}}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) { fuzzLoad(t, "fuzz.json", data) })
 }

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/perimeter-iac/perimeter/internal/conformance"
 )
 
 // yamlNodes counts the nodes yaml.v3 builds (an alias is one node).
@@ -21,7 +23,7 @@ func yamlNodes(n *yaml.Node) int {
 // there to bound.
 func FuzzYAMLNodeBound(f *testing.F) {
 	seedFuzz(f, ".yaml", ".yml")
-	seedConformance(f, ".yaml", ".yml")
+	conformance.Seed(f, ".yaml", ".yml")
 	for _, s := range []string{"a:\nb:\n", "- \n- \n", "{a, b, c}", "[[], [[]], {}]", "? a\n? b\n", "a: &x [1]\nb: *x\n", "--- 1\n--- 2\n", "a: |\n  x\n  y\n"} {
 		f.Add([]byte(s))
 	}

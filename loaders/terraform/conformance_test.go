@@ -13,11 +13,12 @@ import (
 
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/policy"
+
+	"github.com/perimeter-iac/perimeter/internal/conformance"
 )
 
 // The conformance corpora are labelled external fixtures (KICS and Trivy,
 // Apache-2.0) shared by the project; the tests skip when they are absent.
-const conformanceDir = "/work/shared/conformance"
 
 // declaresGrant matches the resource types this loader reads grants from.
 var declaresGrant = regexp.MustCompile(`resource\s+"(aws_s3_bucket_policy|aws_iam_role|aws_kms_key|aws_kms_key_policy|aws_sqs_queue_policy|aws_lambda_permission|aws_lambda_layer_version_permission)"|resource\s+"(aws_s3_bucket|aws_sqs_queue)"\s+"[^"]*"\s*\{[^}]*\bpolicy\s*=`)
@@ -54,7 +55,7 @@ func principalsOf(res []loaders.Resource) []policy.Principal {
 }
 
 func TestConformanceKICS(t *testing.T) {
-	cases := filepath.Join(conformanceDir, "kics", "CASES.tsv")
+	cases := filepath.Join(conformance.Require(t), "kics", "CASES.tsv")
 	f, err := os.Open(cases)
 	if err != nil {
 		t.Skipf("KICS corpus not present: %v", err)
@@ -67,7 +68,7 @@ func TestConformanceKICS(t *testing.T) {
 		if len(cols) < 6 || cols[0] != "terraform" {
 			continue
 		}
-		name := filepath.Join(conformanceDir, "kics", "terraform", cols[1], cols[2])
+		name := filepath.Join(filepath.Dir(filepath.Dir(cases)), "kics", "terraform", cols[1], cols[2])
 		data, err := os.ReadFile(name)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
@@ -137,7 +138,7 @@ func hasAccount(ps []policy.Principal, acct string) bool {
 
 // TestConformanceTrivy loads every Terraform snippet of the Trivy examples.
 func TestConformanceTrivy(t *testing.T) {
-	ymls, _ := filepath.Glob(filepath.Join(conformanceDir, "trivy", "*", "*.yaml"))
+	ymls, _ := filepath.Glob(filepath.Join(conformance.Require(t), "trivy", "*", "*.yaml"))
 	if len(ymls) == 0 {
 		t.Skip("Trivy corpus not present")
 	}

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+
+	"github.com/perimeter-iac/perimeter/internal/conformance"
 )
 
 func seedFuzz(f *testing.F, pattern string) {
@@ -27,7 +29,7 @@ func seedFuzz(f *testing.F, pattern string) {
 // reports too) and never hang.
 func FuzzLoadHCL(f *testing.F) {
 	seedFuzz(f, "testdata/cases/*/*.tf")
-	seedConformance(f, ".tf")
+	conformance.Seed(f, ".tf")
 	f.Add([]byte(`locals { a = [for i in range(100): local.a] }`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fuzzOne(t, "fuzz/main.tf", data)

@@ -10,6 +10,8 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+
+	"github.com/perimeter-iac/perimeter/internal/conformance"
 )
 
 // depthWalker measures how deeply hclsyntax nests the nodes of a file.
@@ -34,7 +36,7 @@ func (w *depthWalker) Exit(hclsyntax.Node) hcl.Diagnostics {
 // while passing the limits.
 func FuzzCheckSyntax(f *testing.F) {
 	seedFuzz(f, "testdata/cases/*/*.tf")
-	seedConformance(f, ".tf")
+	conformance.Seed(f, ".tf")
 	for _, s := range []string{
 		"a = !!!!!!!!true\n", "a = 1 + 2 * 3 - 4 / 5 % 6\n", "a = x ? y : z ? w : v\n", "a = x[0][y][z]\n",
 		"a = \"${\"${\"${x}\"}\"}\"\n", "a = <<EOT\n${[[[1]]]}\nEOT\n", "a = \"%{if x}%{for y in z}${y}%{endfor}%{endif}\"\n",

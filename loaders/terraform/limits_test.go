@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/perimeter-iac/perimeter/loaders"
+
+	"github.com/perimeter-iac/perimeter/internal/conformance"
 )
 
 // TestCheckSyntax checks the nesting measure against what hclsyntax
@@ -74,7 +76,8 @@ func TestCheckSyntax(t *testing.T) {
 // checked-out repositories).
 func TestCheckSyntaxAcceptsRealConfigurations(t *testing.T) {
 	var files []string
-	for _, root := range []string{"testdata", conformanceDir, *realWorld} {
+	corpus, _ := conformance.Dir()
+	for _, root := range []string{"testdata", corpus, *realWorld} {
 		_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
 			if err == nil && !d.IsDir() && (strings.HasSuffix(p, ".tf") || strings.HasSuffix(p, ".tf.json")) {
 				files = append(files, p)
