@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"path"
+	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -42,6 +43,8 @@ type evaluator struct {
 	// memo holds evaluated module instances by their inputs (modules.go).
 	memo      map[string]*modInst
 	instCount int
+	// infos caches the analysis of each expression evaluated (exprInfoOf).
+	infos map[hcl.Expression]*exprInfo
 }
 
 // cell is a lazily evaluated value.
@@ -263,13 +266,14 @@ func (s *scope) evalDiags(expr hcl.Expression) (v cty.Value, hd hcl.Diagnostics)
 // ctx builds the evaluation context for expr, resolving only the names the
 // expression refers to (lazily evaluating locals, resources and so on).
 func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
-	vars := map[string]cty.Value{}
+	info := s.inst.ev.exprInfoOf(expr)
+	vars := make(map[string]cty.Value, len(s.iter)+len(info.refs))
 	maps.Copy(vars, s.iter)
-	ctx := &hcl.EvalContext{Variables: vars, Functions: s.inst.ev.funcsFor(expr)}
+	ctx := &hcl.EvalContext{Variables: vars, Functions: info.funcs}
 	if s.template {
 		return ctx
 	}
-	r := s.collectRefs(expr, vars)
+	r := s.collectRefs(info, vars)
 	m := s.inst
 	if len(r.locals) > 0 {
 		locals := map[string]cty.Value{}
@@ -302,7 +306,6 @@ type refs struct {
 	vars       map[string]hcl.Range
 	undeclared map[string]hcl.Range // "var.x", "local.y", "aws_s3_bucket.b", ...
 	blocks     map[string]*need     // "type.name", "data.type.name" or "module.name"
-	covered    map[string][]string
 }
 
 // need is what an expression reads of a block: some attributes, or all.
@@ -312,47 +315,157 @@ type need struct {
 	ref   hcl.Range
 }
 
-// collectRefs sorts expr's references by kind; the simple ones (count,
-// each, path, terraform, self) go straight into vars.
-func (s *scope) collectRefs(expr hcl.Expression, vars map[string]cty.Value) *refs {
-	r := &refs{
-		locals: map[string]hcl.Range{}, vars: map[string]hcl.Range{},
-		undeclared: map[string]hcl.Range{}, blocks: map[string]*need{},
-		covered: attrsAfter(expr),
+// exprInfo is what an expression needs whatever scope it is evaluated
+// in: its references sorted by kind, and the function table. It depends
+// on the expression alone (and the evaluator's functions), so an
+// evaluator computes it once per expression (exprInfoOf) rather than for
+// every module instance that evaluates the expression.
+type exprInfo struct {
+	refs  []exprRef
+	funcs map[string]function.Function
+}
+
+type refKind uint8
+
+const (
+	refVar    refKind = iota // var.name
+	refLocal                 // local.name
+	refBlock                 // a resource, data source or module call
+	refSimple                // count, each, path, terraform, self
+)
+
+// exprRef is one reference of an expression (one traversal of
+// expr.Variables(), in order).
+type exprRef struct {
+	root string
+	kind refKind
+	// name is the variable or local name, or the block key ("type.name",
+	// "data.type.name", "module.name").
+	name string
+	rng  hcl.Range
+	// attrs are the attributes a block reference reads; all: the whole
+	// object.
+	attrs []string
+	all   bool
+}
+
+// exprInfoOf returns the analysis of expr, computed once per evaluator
+// for expressions that are pointers (every parsed expression; they are
+// immutable after parsing, and the cache keeps them alive, so a pointer
+// cannot be reused for another expression while cached).
+func (ev *evaluator) exprInfoOf(expr hcl.Expression) *exprInfo {
+	cacheable := reflect.TypeOf(expr).Kind() == reflect.Pointer
+	if cacheable {
+		if info, ok := ev.infos[expr]; ok {
+			return info
+		}
 	}
-	m := s.inst
+	info := ev.analyse(expr)
+	if cacheable {
+		if ev.infos == nil {
+			ev.infos = map[hcl.Expression]*exprInfo{}
+		}
+		ev.infos[expr] = info
+	}
+	return info
+}
+
+// analyse computes the analysis of expr afresh.
+func (ev *evaluator) analyse(expr hcl.Expression) *exprInfo {
+	info := &exprInfo{funcs: ev.funcsFor(expr)}
+	covered := attrsAfter(expr)
 	for _, t := range expr.Variables() {
 		root := t.RootName()
-		if _, ok := s.iter[root]; ok {
-			continue
-		}
 		attr := func(i int) string { return traversalAttr(t, i) }
 		switch root {
 		case "var":
 			if name := attr(1); name != "" {
-				if _, declared := m.mod.variables[name]; declared {
-					r.vars[name] = t.SourceRange()
-				} else {
-					r.undeclared["var."+name] = t.SourceRange()
-				}
+				info.refs = append(info.refs, exprRef{root: root, kind: refVar, name: name, rng: t.SourceRange()})
 			}
 		case "local":
 			if name := attr(1); name != "" {
-				r.locals[name] = t.SourceRange()
+				info.refs = append(info.refs, exprRef{root: root, kind: refLocal, name: name, rng: t.SourceRange()})
 			}
 		case "data":
 			if a1, a2 := attr(1), attr(2); a1 != "" && a2 != "" {
-				r.addNeed("data."+a1+"."+a2, t, 3)
+				info.refs = append(info.refs, blockRef(root, "data."+a1+"."+a2, t, 3, covered))
 			}
 		case "module":
 			if name := attr(1); name != "" {
-				r.addNeed("module."+name, t, 2)
+				info.refs = append(info.refs, blockRef(root, "module."+name, t, 2, covered))
 			}
 		case "count", "each", "path", "terraform", "self":
-			s.simpleRef(root, vars)
+			info.refs = append(info.refs, exprRef{root: root, kind: refSimple})
 		default:
 			if name := attr(1); name != "" {
-				r.addNeed(root+"."+name, t, 2)
+				info.refs = append(info.refs, blockRef(root, root+"."+name, t, 2, covered))
+			}
+		}
+	}
+	return info
+}
+
+// blockRef is the reference t makes to the block key, with the attribute
+// it reads (at attrStep, after one optional instance key).
+func blockRef(root, key string, t hcl.Traversal, attrStep int, covered map[string][]string) exprRef {
+	ref := exprRef{root: root, kind: refBlock, name: key, rng: t.SourceRange()}
+	// Skip one index step (an instance key).
+	if attrStep < len(t) {
+		if _, ok := t[attrStep].(hcl.TraverseIndex); ok {
+			attrStep++
+		}
+	}
+	if attrStep < len(t) {
+		if a, ok := t[attrStep].(hcl.TraverseAttr); ok {
+			ref.attrs = []string{a.Name}
+			return ref
+		}
+	}
+	// aws_x.y[*].arn, aws_x.y[count.index].arn: the attribute follows in
+	// the syntax, not in the traversal.
+	if names, ok := covered[rangeKey(t.SourceRange())]; ok {
+		ref.attrs = names
+		return ref
+	}
+	ref.all = true
+	return ref
+}
+
+// collectRefs sorts expr's references by kind; the simple ones (count,
+// each, path, terraform, self) go straight into vars.
+func (s *scope) collectRefs(info *exprInfo, vars map[string]cty.Value) *refs {
+	r := &refs{
+		locals: map[string]hcl.Range{}, vars: map[string]hcl.Range{},
+		undeclared: map[string]hcl.Range{}, blocks: map[string]*need{},
+	}
+	m := s.inst
+	for i := range info.refs {
+		x := &info.refs[i]
+		if _, ok := s.iter[x.root]; ok {
+			continue
+		}
+		switch x.kind {
+		case refVar:
+			if _, declared := m.mod.variables[x.name]; declared {
+				r.vars[x.name] = x.rng
+			} else {
+				r.undeclared["var."+x.name] = x.rng
+			}
+		case refLocal:
+			r.locals[x.name] = x.rng
+		case refSimple:
+			s.simpleRef(x.root, vars)
+		case refBlock:
+			n := r.blocks[x.name]
+			if n == nil {
+				n = &need{attrs: map[string]bool{}, ref: x.rng}
+				r.blocks[x.name] = n
+			}
+			for _, a := range x.attrs {
+				n.attrs[a] = true
+			}
+			if x.all {
+				n.all = true
 			}
 		}
 	}
@@ -395,36 +508,6 @@ func (s *scope) simpleRef(root string, vars map[string]cty.Value) {
 	case "self":
 		vars["self"] = unknownBecause("self is known only after apply")
 	}
-}
-
-// addNeed records that t reads the block key, and which attribute.
-func (r *refs) addNeed(key string, t hcl.Traversal, attrStep int) {
-	n := r.blocks[key]
-	if n == nil {
-		n = &need{attrs: map[string]bool{}, ref: t.SourceRange()}
-		r.blocks[key] = n
-	}
-	// Skip one index step (an instance key).
-	if attrStep < len(t) {
-		if _, ok := t[attrStep].(hcl.TraverseIndex); ok {
-			attrStep++
-		}
-	}
-	if attrStep < len(t) {
-		if a, ok := t[attrStep].(hcl.TraverseAttr); ok {
-			n.attrs[a.Name] = true
-			return
-		}
-	}
-	// aws_x.y[*].arn, aws_x.y[count.index].arn: the attribute follows in
-	// the syntax, not in the traversal.
-	if names, ok := r.covered[rangeKey(t.SourceRange())]; ok {
-		for _, name := range names {
-			n.attrs[name] = true
-		}
-		return
-	}
-	n.all = true
 }
 
 // resolveBlocks evaluates the resources, data sources and module calls an
