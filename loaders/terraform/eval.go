@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -43,8 +44,9 @@ type evaluator struct {
 	// memo holds evaluated module instances by their inputs (modules.go).
 	memo      map[string]*modInst
 	instCount int
-	// infos caches the analysis of each expression evaluated (exprInfoOf).
-	infos map[hcl.Expression]*exprInfo
+	// stubbed holds the function tables with stubs for unknown
+	// functions (funcsFor), by the names of those functions.
+	stubbed map[string]map[string]function.Function
 }
 
 // cell is a lazily evaluated value.
@@ -266,10 +268,10 @@ func (s *scope) evalDiags(expr hcl.Expression) (v cty.Value, hd hcl.Diagnostics)
 // ctx builds the evaluation context for expr, resolving only the names the
 // expression refers to (lazily evaluating locals, resources and so on).
 func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
-	info := s.inst.ev.exprInfoOf(expr)
+	info := s.exprInfoOf(expr)
 	vars := make(map[string]cty.Value, len(s.iter)+len(info.refs))
 	maps.Copy(vars, s.iter)
-	ctx := &hcl.EvalContext{Variables: vars, Functions: info.funcs}
+	ctx := &hcl.EvalContext{Variables: vars, Functions: s.inst.ev.funcsFor(info.calls)}
 	if s.template {
 		return ctx
 	}
@@ -316,14 +318,20 @@ type need struct {
 }
 
 // exprInfo is what an expression needs whatever scope it is evaluated
-// in: its references sorted by kind, and the function table. It depends
-// on the expression alone (and the evaluator's functions), so an
-// evaluator computes it once per expression (exprInfoOf) rather than for
-// every module instance that evaluates the expression.
+// in: its references sorted by kind and the functions it calls. It
+// depends on the expression alone, so it is computed once per expression
+// (exprInfoOf) rather than for every module instance that evaluates it.
 type exprInfo struct {
-	refs  []exprRef
-	funcs map[string]function.Function
+	refs []exprRef
+	// calls are the names of the functions the expression calls, each
+	// once, in the order they first appear.
+	calls []string
 }
+
+// exprCache holds the analysis of the expressions evaluated in a
+// module's scope (hcl.Expression → *exprInfo). The evaluators of the
+// roots calling the module share it, in parallel.
+type exprCache struct{ infos sync.Map }
 
 type refKind uint8
 
@@ -349,30 +357,32 @@ type exprRef struct {
 	all   bool
 }
 
-// exprInfoOf returns the analysis of expr, computed once per evaluator
-// for expressions that are pointers (every parsed expression; they are
-// immutable after parsing, and the cache keeps them alive, so a pointer
-// cannot be reused for another expression while cached).
-func (ev *evaluator) exprInfoOf(expr hcl.Expression) *exprInfo {
-	cacheable := reflect.TypeOf(expr).Kind() == reflect.Pointer
-	if cacheable {
-		if info, ok := ev.infos[expr]; ok {
+// exprInfoOf returns the analysis of expr, cached in the module of the
+// scope for expressions that are pointers (every parsed expression; they
+// are immutable after parsing, and the cache keeps them alive, so a
+// pointer cannot be reused for another expression while cached).
+func (s *scope) exprInfoOf(expr hcl.Expression) *exprInfo {
+	cache := s.inst.mod.infos
+	if cache == nil || reflect.TypeOf(expr).Kind() != reflect.Pointer {
+		return analyse(expr)
+	}
+	if v, ok := cache.infos.Load(expr); ok {
+		if info, ok := v.(*exprInfo); ok {
 			return info
 		}
 	}
-	info := ev.analyse(expr)
-	if cacheable {
-		if ev.infos == nil {
-			ev.infos = map[hcl.Expression]*exprInfo{}
+	info := analyse(expr)
+	if v, loaded := cache.infos.LoadOrStore(expr, info); loaded {
+		if first, ok := v.(*exprInfo); ok {
+			return first
 		}
-		ev.infos[expr] = info
 	}
 	return info
 }
 
 // analyse computes the analysis of expr afresh.
-func (ev *evaluator) analyse(expr hcl.Expression) *exprInfo {
-	info := &exprInfo{funcs: ev.funcsFor(expr)}
+func analyse(expr hcl.Expression) *exprInfo {
+	info := &exprInfo{calls: calledFuncs(expr)}
 	covered := attrsAfter(expr)
 	for _, t := range expr.Variables() {
 		root := t.RootName()
@@ -1053,31 +1063,49 @@ func (m *modInst) region(providerRef string) string {
 	return m.ev.ls.region
 }
 
-// funcsFor returns the function table, plus a stub for each function the
-// expression calls that perimeter does not know, so that such a call
-// (provider::aws::arn_parse, a typo) yields an unknown value that names
-// the function instead of failing the whole expression.
-func (ev *evaluator) funcsFor(expr hcl.Expression) map[string]function.Function {
+// calledFuncs lists the functions expr calls, each once.
+func calledFuncs(expr hcl.Expression) []string {
 	se, ok := expr.(hclsyntax.Expression)
 	if !ok {
-		return ev.funcs
+		return nil
 	}
-	var missing []string
+	var names []string
 	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok {
-			if _, known := ev.funcs[call.Name]; !known {
-				missing = append(missing, call.Name)
-			}
+		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok && !slices.Contains(names, call.Name) {
+			names = append(names, call.Name)
 		}
 		return nil
 	})
+	return names
+}
+
+// funcsFor returns the function table for an expression calling the
+// functions calls (exprInfo.calls), plus a stub for each of them that
+// perimeter does not know, so that such a call (provider::aws::arn_parse,
+// a typo) yields an unknown value that names the function instead of
+// failing the whole expression.
+func (ev *evaluator) funcsFor(calls []string) map[string]function.Function {
+	var missing []string
+	for _, name := range calls {
+		if _, known := ev.funcs[name]; !known {
+			missing = append(missing, name)
+		}
+	}
 	if len(missing) == 0 {
 		return ev.funcs
+	}
+	key := strings.Join(missing, "\x00")
+	if funcs, ok := ev.stubbed[key]; ok {
+		return funcs
 	}
 	funcs := make(map[string]function.Function, len(ev.funcs)+len(missing))
 	maps.Copy(funcs, ev.funcs)
 	for _, name := range missing {
 		funcs[name] = unsupportedFunc(name)
 	}
+	if ev.stubbed == nil {
+		ev.stubbed = map[string]map[string]function.Function{}
+	}
+	ev.stubbed[key] = funcs
 	return funcs
 }

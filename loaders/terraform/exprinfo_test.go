@@ -13,6 +13,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/perimeter-iac/perimeter/loaders"
 )
@@ -90,6 +91,25 @@ func refsAfresh(s *scope, expr hcl.Expression, vars map[string]cty.Value) *refs 
 	return r
 }
 
+// funcsAfresh is the function table as it was built before exprInfo, for
+// every evaluation.
+func funcsAfresh(ev *evaluator, expr hcl.Expression) map[string]function.Function {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return ev.funcs
+	}
+	funcs := maps.Clone(ev.funcs)
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok {
+			if _, known := ev.funcs[call.Name]; !known {
+				funcs[call.Name] = unsupportedFunc(call.Name)
+			}
+		}
+		return nil
+	})
+	return funcs
+}
+
 // syntaxExprs lists every native expression of a module, nested ones
 // included.
 func syntaxExprs(m *module) []hclsyntax.Expression {
@@ -134,15 +154,15 @@ func TestExprInfoMatchesAfresh(t *testing.T) {
 		ev.funcs = ev.buildFuncs()
 		inst := ev.newInst(mod, "", nil, nil)
 		for _, expr := range syntaxExprs(mod) {
-			info := ev.exprInfoOf(expr)
-			if again := ev.exprInfoOf(expr); again != info {
+			info := inst.rootScope().exprInfoOf(expr)
+			if again := inst.rootScope().exprInfoOf(expr); again != info {
 				t.Fatalf("%s: analysis computed twice", expr.Range())
 			}
-			fresh := ev.analyse(expr)
-			if diff := cmp.Diff(fresh.refs, info.refs, cmp.AllowUnexported(exprRef{})); diff != "" {
-				t.Errorf("%s: cached refs differ (-fresh +cached):\n%s", expr.Range(), diff)
+			fresh := analyse(expr)
+			if diff := cmp.Diff(fresh, info, cmp.AllowUnexported(exprInfo{}, exprRef{})); diff != "" {
+				t.Errorf("%s: cached analysis differs (-fresh +cached):\n%s", expr.Range(), diff)
 			}
-			if got, want := slices.Sorted(maps.Keys(info.funcs)), slices.Sorted(maps.Keys(ev.funcsFor(expr))); !slices.Equal(got, want) {
+			if got, want := slices.Sorted(maps.Keys(ev.funcsFor(info.calls))), slices.Sorted(maps.Keys(funcsAfresh(ev, expr))); !slices.Equal(got, want) {
 				t.Errorf("%s: functions %v, want %v", expr.Range(), got, want)
 			}
 			scopes := []*scope{inst.rootScope()}
