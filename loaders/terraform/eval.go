@@ -283,7 +283,7 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 			if _, ok := m.mod.locals[name]; ok {
 				locals[name] = m.local(name, r.locals[name])
 			} else {
-				r.undeclared["local."+name] = r.locals[name]
+				r.undeclare("local."+name, r.locals[name])
 			}
 		}
 		vars["local"] = cty.ObjectVal(locals)
@@ -302,7 +302,7 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 	return ctx
 }
 
-// refs are the names an expression refers to.
+// refs are the names an expression refers to (each map nil while empty).
 type refs struct {
 	locals     map[string]hcl.Range
 	vars       map[string]hcl.Range
@@ -326,6 +326,9 @@ type exprInfo struct {
 	// calls are the names of the functions the expression calls, each
 	// once, in the order they first appear.
 	calls []string
+	// names are the references as Terraform renders them
+	// (traversalNames).
+	names []string
 }
 
 // exprCache holds the analysis of the expressions evaluated in a
@@ -384,7 +387,10 @@ func (s *scope) exprInfoOf(expr hcl.Expression) *exprInfo {
 func analyse(expr hcl.Expression) *exprInfo {
 	info := &exprInfo{calls: calledFuncs(expr)}
 	covered := attrsAfter(expr)
-	for _, t := range expr.Variables() {
+	vars := expr.Variables()
+	// Clipped: a caller appending to the shared slice copies it.
+	info.names = slices.Clip(traversalNames(vars))
+	for _, t := range vars {
 		root := t.RootName()
 		attr := func(i int) string { return traversalAttr(t, i) }
 		switch root {
@@ -444,10 +450,7 @@ func blockRef(root, key string, t hcl.Traversal, attrStep int, covered map[strin
 // collectRefs sorts expr's references by kind; the simple ones (count,
 // each, path, terraform, self) go straight into vars.
 func (s *scope) collectRefs(info *exprInfo, vars map[string]cty.Value) *refs {
-	r := &refs{
-		locals: map[string]hcl.Range{}, vars: map[string]hcl.Range{},
-		undeclared: map[string]hcl.Range{}, blocks: map[string]*need{},
-	}
+	r := &refs{}
 	m := s.inst
 	for i := range info.refs {
 		x := &info.refs[i]
@@ -457,17 +460,26 @@ func (s *scope) collectRefs(info *exprInfo, vars map[string]cty.Value) *refs {
 		switch x.kind {
 		case refVar:
 			if _, declared := m.mod.variables[x.name]; declared {
+				if r.vars == nil {
+					r.vars = map[string]hcl.Range{}
+				}
 				r.vars[x.name] = x.rng
 			} else {
-				r.undeclared["var."+x.name] = x.rng
+				r.undeclare("var."+x.name, x.rng)
 			}
 		case refLocal:
+			if r.locals == nil {
+				r.locals = map[string]hcl.Range{}
+			}
 			r.locals[x.name] = x.rng
 		case refSimple:
 			s.simpleRef(x.root, vars)
 		case refBlock:
 			n := r.blocks[x.name]
 			if n == nil {
+				if r.blocks == nil {
+					r.blocks = map[string]*need{}
+				}
 				n = &need{attrs: map[string]bool{}, ref: x.rng}
 				r.blocks[x.name] = n
 			}
@@ -480,6 +492,14 @@ func (s *scope) collectRefs(info *exprInfo, vars map[string]cty.Value) *refs {
 		}
 	}
 	return r
+}
+
+// undeclare records a reference to something not declared.
+func (r *refs) undeclare(key string, rng hcl.Range) {
+	if r.undeclared == nil {
+		r.undeclared = map[string]hcl.Range{}
+	}
+	r.undeclared[key] = rng
 }
 
 // traversalAttr is the attribute name at step i of t, or "".
@@ -523,6 +543,9 @@ func (s *scope) simpleRef(root string, vars map[string]cty.Value) {
 // resolveBlocks evaluates the resources, data sources and module calls an
 // expression refers to.
 func (s *scope) resolveBlocks(r *refs, vars map[string]cty.Value) {
+	if len(r.blocks) == 0 && len(r.undeclared) == 0 {
+		return
+	}
 	m := s.inst
 	data := map[string]map[string]cty.Value{}
 	managed := map[string]map[string]cty.Value{}
@@ -540,7 +563,7 @@ func (s *scope) resolveBlocks(r *refs, vars map[string]cty.Value) {
 				b = m.argumentFreeData(k, n.ref)
 			}
 			if b == nil {
-				r.undeclared[k] = n.ref
+				r.undeclare(k, n.ref)
 				continue
 			}
 			if data[b.typ] == nil {
@@ -550,14 +573,14 @@ func (s *scope) resolveBlocks(r *refs, vars map[string]cty.Value) {
 		case strings.HasPrefix(k, "module."):
 			mc := m.mod.calls[strings.TrimPrefix(k, "module.")]
 			if mc == nil {
-				r.undeclared[k] = n.ref
+				r.undeclare(k, n.ref)
 				continue
 			}
 			modules[mc.name] = m.callValue(mc, attrs, n.all, n.ref)
 		default:
 			b := m.mod.managed[k]
 			if b == nil {
-				r.undeclared[k] = n.ref
+				r.undeclare(k, n.ref)
 				continue
 			}
 			if managed[b.typ] == nil {
@@ -960,6 +983,35 @@ func configuredAttrs(body hcl.Body) map[string]*hcl.Attribute {
 	return out
 }
 
+// configuredAttr is configuredAttrs(body)[name], without building the map
+// for a native body.
+func configuredAttr(body hcl.Body, name string) (*hcl.Attribute, bool) {
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		a, ok := sb.Attributes[name]
+		if !ok || metaArguments[name] {
+			return nil, false
+		}
+		return a.AsHCLAttribute(), true
+	}
+	a, ok := configuredAttrs(body)[name]
+	return a, ok
+}
+
+// nestedBlocksOf is nestedBlocks(body)[name], without building the map.
+func nestedBlocksOf(body hcl.Body, name string) ([]*hclsyntax.Block, bool) {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok || metaArguments[name] || name == "dynamic" {
+		return nil, false
+	}
+	var out []*hclsyntax.Block
+	for _, b := range sb.Blocks {
+		if b.Type == name {
+			out = append(out, b)
+		}
+	}
+	return out, out != nil
+}
+
 // nestedBlocks returns the nested block types written in a native body.
 func nestedBlocks(body hcl.Body) map[string][]*hclsyntax.Block {
 	out := map[string][]*hclsyntax.Block{}
@@ -1019,10 +1071,10 @@ func (m *modInst) managedAttr(b *block, is *instSet, k instKey, name string) cty
 	if v, ok := computedAttr(sc, b, k, name); ok {
 		return v
 	}
-	if a, ok := configuredAttrs(b.body)[name]; ok {
+	if a, ok := configuredAttr(b.body, name); ok {
 		return sc.eval(a.Expr)
 	}
-	if blocks, ok := nestedBlocks(b.body)[name]; ok {
+	if blocks, ok := nestedBlocksOf(b.body, name); ok {
 		return sc.blocksValue(blocks, 0)
 	}
 	return unknownBecause(fmt.Sprintf("%s.%s is known only after apply", m.blockAddr(b, k), name))

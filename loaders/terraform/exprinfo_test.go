@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
@@ -146,7 +147,7 @@ func TestExprInfoMatchesAfresh(t *testing.T) {
 		}
 	}
 	_, _, ls := load(context.Background(), claimed, loaders.Options{})
-	cmpOpts := cmp.AllowUnexported(refs{}, need{})
+	cmpOpts := cmp.Options{cmp.AllowUnexported(refs{}, need{}), cmpopts.EquateEmpty()}
 	checked := 0
 	for _, dir := range slices.Sorted(maps.Keys(ls.modules)) {
 		mod := ls.modules[dir]
@@ -161,6 +162,9 @@ func TestExprInfoMatchesAfresh(t *testing.T) {
 			fresh := analyse(expr)
 			if diff := cmp.Diff(fresh, info, cmp.AllowUnexported(exprInfo{}, exprRef{})); diff != "" {
 				t.Errorf("%s: cached analysis differs (-fresh +cached):\n%s", expr.Range(), diff)
+			}
+			if want := traversalNames(expr.Variables()); !slices.Equal(info.names, want) {
+				t.Errorf("%s: names %v, want %v", expr.Range(), info.names, want)
 			}
 			if got, want := slices.Sorted(maps.Keys(ev.funcsFor(info.calls))), slices.Sorted(maps.Keys(funcsAfresh(ev, expr))); !slices.Equal(got, want) {
 				t.Errorf("%s: functions %v, want %v", expr.Range(), got, want)
