@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"path"
-	"reflect"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -332,9 +331,12 @@ type exprInfo struct {
 }
 
 // exprCache holds the analysis of the expressions evaluated in a
-// module's scope (hcl.Expression → *exprInfo). The evaluators of the
-// roots calling the module share it, in parallel.
-type exprCache struct{ infos sync.Map }
+// module's scope and the nested blocks read from its bodies. The
+// evaluators of the roots calling the module share it, in parallel.
+type exprCache struct {
+	infos  sync.Map // hcl.Expression → *exprInfo
+	blocks sync.Map // blocksKey → hcl.Blocks (blocksOf)
+}
 
 type refKind uint8
 
@@ -361,12 +363,13 @@ type exprRef struct {
 }
 
 // exprInfoOf returns the analysis of expr, cached in the module of the
-// scope for expressions that are pointers (every parsed expression; they
-// are immutable after parsing, and the cache keeps them alive, so a
-// pointer cannot be reused for another expression while cached).
+// scope for native expressions (pointers, immutable after parsing; the
+// cache keeps them alive, so a pointer cannot be reused for another
+// expression while cached). A JSON body makes new expressions on every
+// call: caching them would only keep them.
 func (s *scope) exprInfoOf(expr hcl.Expression) *exprInfo {
 	cache := s.inst.mod.infos
-	if cache == nil || reflect.TypeOf(expr).Kind() != reflect.Pointer {
+	if _, native := expr.(hclsyntax.Expression); cache == nil || !native {
 		return analyse(expr)
 	}
 	if v, ok := cache.infos.Load(expr); ok {

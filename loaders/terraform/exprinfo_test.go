@@ -192,6 +192,63 @@ func TestExprInfoMatchesAfresh(t *testing.T) {
 	}
 }
 
+// TestBlocksOfCached checks that the cached nested blocks of every body of
+// the test cases are those PartialContent finds afresh.
+func TestBlocksOfCached(t *testing.T) {
+	files, _ := loaders.Discover([]string{"testdata/cases"}, loaders.DiscoverOptions{})
+	var claimed []loaders.File
+	for _, f := range files {
+		if New().Claims(f.Path, f.Data) {
+			claimed = append(claimed, f)
+		}
+	}
+	_, _, ls := load(context.Background(), claimed, loaders.Options{})
+	checked := 0
+	for _, dir := range slices.Sorted(maps.Keys(ls.modules)) {
+		mod := ls.modules[dir]
+		for _, f := range mod.files {
+			if f.file == nil {
+				continue
+			}
+			native, ok := f.file.Body.(*hclsyntax.Body)
+			if !ok {
+				continue
+			}
+			_ = hclsyntax.VisitAll(native, func(n hclsyntax.Node) hcl.Diagnostics {
+				body, ok := n.(*hclsyntax.Body)
+				if !ok {
+					return nil
+				}
+				types := []string{"statement", "principals", "condition", "dynamic", "nope"}
+				for _, b := range body.Blocks {
+					types = append(types, b.Type)
+					types = append(types, b.Labels...)
+				}
+				for _, typ := range types {
+					for range 2 {
+						schema := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: typ}, {Type: "dynamic", LabelNames: []string{"type"}}}}
+						want, _, _ := body.PartialContent(schema)
+						got := mod.infos.blocksOf(body, typ)
+						same := len(want.Blocks) == len(got)
+						for i := 0; same && i < len(got); i++ {
+							w, g := want.Blocks[i], got[i]
+							same = w.Type == g.Type && slices.Equal(w.Labels, g.Labels) && w.DefRange == g.DefRange && w.TypeRange == g.TypeRange && w.Body == g.Body
+						}
+						if !same {
+							t.Errorf("%s %q: cached blocks %v, want %v", body.SrcRange, typ, got, want.Blocks)
+						}
+						checked++
+					}
+				}
+				return nil
+			})
+		}
+	}
+	if checked < 1000 {
+		t.Errorf("checked %d bodies and types; the test cases should hold more", checked)
+	}
+}
+
 // TestParallelRootsShareModule loads roots that call one module with
 // for_each, in parallel (run with -race), and checks that every load gives
 // the same result.
