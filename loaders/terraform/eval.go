@@ -388,8 +388,8 @@ func (s *scope) exprInfoOf(expr hcl.Expression) *exprInfo {
 
 // analyse computes the analysis of expr afresh.
 func analyse(expr hcl.Expression) *exprInfo {
-	info := &exprInfo{calls: calledFuncs(expr)}
-	covered := attrsAfter(expr)
+	covered, calls := syntaxFacts(expr)
+	info := &exprInfo{calls: calls}
 	vars := expr.Variables()
 	// Clipped: a caller appending to the shared slice copies it.
 	info.names = slices.Clip(traversalNames(vars))
@@ -426,7 +426,7 @@ func analyse(expr hcl.Expression) *exprInfo {
 
 // blockRef is the reference t makes to the block key, with the attribute
 // it reads (at attrStep, after one optional instance key).
-func blockRef(root, key string, t hcl.Traversal, attrStep int, covered map[string][]string) exprRef {
+func blockRef(root, key string, t hcl.Traversal, attrStep int, covered map[byteRange][]string) exprRef {
 	ref := exprRef{root: root, kind: refBlock, name: key, rng: t.SourceRange()}
 	// Skip one index step (an instance key).
 	if attrStep < len(t) {
@@ -442,7 +442,7 @@ func blockRef(root, key string, t hcl.Traversal, attrStep int, covered map[strin
 	}
 	// aws_x.y[*].arn, aws_x.y[count.index].arn: the attribute follows in
 	// the syntax, not in the traversal.
-	if names, ok := covered[rangeKey(t.SourceRange())]; ok {
+	if names, ok := covered[byteRangeOf(t.SourceRange())]; ok {
 		ref.attrs = names
 		return ref
 	}
@@ -612,60 +612,69 @@ func rangeKey(r hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Byte, r.End.Byte)
 }
 
-// attrsAfter finds references whose attribute is applied by a splat, an
-// index expression or a relative traversal (aws_x.y[*].arn,
-// aws_x.y[count.index].arn), keyed by the reference's range.
-func attrsAfter(expr hcl.Expression) map[string][]string {
+// byteRange identifies a range as rangeKey does, without formatting.
+type byteRange struct {
+	file       string
+	start, end int
+}
+
+func byteRangeOf(r hcl.Range) byteRange { return byteRange{r.Filename, r.Start.Byte, r.End.Byte} }
+
+// syntaxFacts walks expr once for what its traversals do not say: the
+// references whose attribute is applied by a splat, an index expression
+// or a relative traversal (aws_x.y[*].arn, aws_x.y[count.index].arn), by
+// the reference's range, and the functions it calls, each once.
+func syntaxFacts(expr hcl.Expression) (covered map[byteRange][]string, calls []string) {
 	se, ok := expr.(hclsyntax.Expression)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	out := map[string][]string{}
-	source := func(e hclsyntax.Expression) *hclsyntax.ScopeTraversalExpr {
-		for range 4 {
-			switch x := e.(type) {
-			case *hclsyntax.ScopeTraversalExpr:
-				return x
-			case *hclsyntax.IndexExpr:
-				e = x.Collection
-			case *hclsyntax.ParenthesesExpr:
-				e = x.Expression
-			default:
-				return nil
-			}
+	add := func(source hclsyntax.Expression, t hcl.Traversal) {
+		st := traversalSource(source)
+		name := traversalAttr(t, 0)
+		if st == nil || name == "" {
+			return
 		}
-		return nil
-	}
-	firstAttr := func(t hcl.Traversal) string {
-		if len(t) > 0 {
-			if a, ok := t[0].(hcl.TraverseAttr); ok {
-				return a.Name
-			}
+		if covered == nil {
+			covered = map[byteRange][]string{}
 		}
-		return ""
+		k := byteRangeOf(st.SrcRange)
+		covered[k] = append(covered[k], name)
 	}
 	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
 		switch x := n.(type) {
-		case *hclsyntax.RelativeTraversalExpr:
-			if st := source(x.Source); st != nil {
-				if name := firstAttr(x.Traversal); name != "" {
-					k := rangeKey(st.SrcRange)
-					out[k] = append(out[k], name)
-				}
+		case *hclsyntax.FunctionCallExpr:
+			if !slices.Contains(calls, x.Name) {
+				calls = append(calls, x.Name)
 			}
+		case *hclsyntax.RelativeTraversalExpr:
+			add(x.Source, x.Traversal)
 		case *hclsyntax.SplatExpr:
-			st := source(x.Source)
-			rel, ok := x.Each.(*hclsyntax.RelativeTraversalExpr)
-			if st != nil && ok {
-				if name := firstAttr(rel.Traversal); name != "" {
-					k := rangeKey(st.SrcRange)
-					out[k] = append(out[k], name)
-				}
+			if rel, ok := x.Each.(*hclsyntax.RelativeTraversalExpr); ok {
+				add(x.Source, rel.Traversal)
 			}
 		}
 		return nil
 	})
-	return out
+	return covered, calls
+}
+
+// traversalSource is the reference an index, splat or relative traversal
+// applies to (through at most four indexes and parentheses), or nil.
+func traversalSource(e hclsyntax.Expression) *hclsyntax.ScopeTraversalExpr {
+	for range 4 {
+		switch x := e.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			return x
+		case *hclsyntax.IndexExpr:
+			e = x.Collection
+		case *hclsyntax.ParenthesesExpr:
+			e = x.Expression
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // addUndeclared reports references to undeclared resources, data sources
@@ -1116,22 +1125,6 @@ func (m *modInst) region(providerRef string) string {
 		return r
 	}
 	return m.ev.ls.region
-}
-
-// calledFuncs lists the functions expr calls, each once.
-func calledFuncs(expr hcl.Expression) []string {
-	se, ok := expr.(hclsyntax.Expression)
-	if !ok {
-		return nil
-	}
-	var names []string
-	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok && !slices.Contains(names, call.Name) {
-			names = append(names, call.Name)
-		}
-		return nil
-	})
-	return names
 }
 
 // funcsFor returns the function table for an expression calling the

@@ -27,7 +27,7 @@ func refsAfresh(s *scope, expr hcl.Expression, vars map[string]cty.Value) *refs 
 		locals: map[string]hcl.Range{}, vars: map[string]hcl.Range{},
 		undeclared: map[string]hcl.Range{}, blocks: map[string]*need{},
 	}
-	covered := attrsAfter(expr)
+	covered := attrsAfterAfresh(expr)
 	addNeed := func(key string, t hcl.Traversal, attrStep int) {
 		n := r.blocks[key]
 		if n == nil {
@@ -111,6 +111,78 @@ func funcsAfresh(ev *evaluator, expr hcl.Expression) map[string]function.Functio
 	return funcs
 }
 
+// attrsAfterAfresh is how references whose attribute is applied by a
+// splat, an index expression or a relative traversal were found before
+// syntaxFacts, keyed by the reference's rangeKey.
+func attrsAfterAfresh(expr hcl.Expression) map[string][]string {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	out := map[string][]string{}
+	source := func(e hclsyntax.Expression) *hclsyntax.ScopeTraversalExpr {
+		for range 4 {
+			switch x := e.(type) {
+			case *hclsyntax.ScopeTraversalExpr:
+				return x
+			case *hclsyntax.IndexExpr:
+				e = x.Collection
+			case *hclsyntax.ParenthesesExpr:
+				e = x.Expression
+			default:
+				return nil
+			}
+		}
+		return nil
+	}
+	firstAttr := func(t hcl.Traversal) string {
+		if len(t) > 0 {
+			if a, ok := t[0].(hcl.TraverseAttr); ok {
+				return a.Name
+			}
+		}
+		return ""
+	}
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		switch x := n.(type) {
+		case *hclsyntax.RelativeTraversalExpr:
+			if st := source(x.Source); st != nil {
+				if name := firstAttr(x.Traversal); name != "" {
+					k := rangeKey(st.SrcRange)
+					out[k] = append(out[k], name)
+				}
+			}
+		case *hclsyntax.SplatExpr:
+			st := source(x.Source)
+			rel, ok := x.Each.(*hclsyntax.RelativeTraversalExpr)
+			if st != nil && ok {
+				if name := firstAttr(rel.Traversal); name != "" {
+					k := rangeKey(st.SrcRange)
+					out[k] = append(out[k], name)
+				}
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// calledFuncsAfresh is how called functions were listed before syntaxFacts.
+func calledFuncsAfresh(expr hcl.Expression) []string {
+	se, ok := expr.(hclsyntax.Expression)
+	if !ok {
+		return nil
+	}
+	var names []string
+	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
+		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok && !slices.Contains(names, call.Name) {
+			names = append(names, call.Name)
+		}
+		return nil
+	})
+	return names
+}
+
 // syntaxExprs lists every native expression of a module, nested ones
 // included.
 func syntaxExprs(m *module) []hclsyntax.Expression {
@@ -162,6 +234,9 @@ func TestExprInfoMatchesAfresh(t *testing.T) {
 			fresh := analyse(expr)
 			if diff := cmp.Diff(fresh, info, cmp.AllowUnexported(exprInfo{}, exprRef{})); diff != "" {
 				t.Errorf("%s: cached analysis differs (-fresh +cached):\n%s", expr.Range(), diff)
+			}
+			if want := calledFuncsAfresh(expr); !slices.Equal(info.calls, want) {
+				t.Errorf("%s: calls %v, want %v", expr.Range(), info.calls, want)
 			}
 			if want := traversalNames(expr.Variables()); !slices.Equal(info.names, want) {
 				t.Errorf("%s: names %v, want %v", expr.Range(), info.names, want)
