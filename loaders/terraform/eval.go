@@ -629,6 +629,11 @@ func syntaxFacts(expr hcl.Expression) (covered map[byteRange][]string, calls []s
 	if !ok {
 		return nil, nil
 	}
+	switch se.(type) {
+	case *hclsyntax.LiteralValueExpr, *hclsyntax.ScopeTraversalExpr:
+		// No child nodes, neither a call nor a splat: spare the walk.
+		return nil, nil
+	}
 	add := func(source hclsyntax.Expression, t hcl.Traversal) {
 		st := traversalSource(source)
 		name := traversalAttr(t, 0)
