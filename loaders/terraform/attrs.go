@@ -176,7 +176,7 @@ func computedAttr(sc *scope, b *block, k instKey, name string) (cty.Value, bool)
 	if b.typ == "aws_lambda_function" && name == "qualified_arn" {
 		arn := expandTemplate(sc, b, k, spec, spec.attrs["arn"])
 		publish := cty.False
-		if a, ok := configuredAttrs(b.body)["publish"]; ok {
+		if a, ok := configuredAttr(b.body, "publish"); ok {
 			publish = sc.eval(a.Expr)
 		}
 		pv, marks := publish.UnmarkDeep()
@@ -212,7 +212,7 @@ func expandTemplate(sc *scope, b *block, k instKey, spec computedSpec, tmpl stri
 	unknown := false
 	get := func(attr string, fallback cty.Value) string {
 		v := fallback
-		if a, ok := configuredAttrs(b.body)[attr]; ok {
+		if a, ok := configuredAttr(b.body, attr); ok {
 			v = sc.eval(a.Expr)
 		}
 		uv, mk := v.UnmarkDeep()
@@ -308,7 +308,7 @@ func (m *modInst) dataAttr(b *block, is *instSet, k instKey, name string) cty.Va
 			return v
 		}
 	}
-	if a, ok := configuredAttrs(b.body)[name]; ok {
+	if a, ok := configuredAttr(b.body, name); ok {
 		return sc.eval(a.Expr)
 	}
 	return unknownBecause(m.prefix() + "data." + b.typ + "." + b.name + k.String() + " is read from AWS at plan time")
@@ -347,7 +347,7 @@ func dataSourceFor(typ string) dataSource {
 // provider returns it unchanged (issuer_arn = arn) without a request; a
 // session's issuer needs IAM and stays read from AWS.
 func sessionContext(sc *scope, b *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
-	a, ok := configuredAttrs(b.body)["arn"]
+	a, ok := configuredAttr(b.body, "arn")
 	if !ok || (name != "issuer_arn" && name != "id") {
 		return cty.NilVal, false
 	}
@@ -407,7 +407,7 @@ func regionData(sc *scope, b *block, _ *instSet, _ instKey, name string) (cty.Va
 		return cty.NilVal, false
 	}
 	for _, arg := range []string{"region", "name"} {
-		if a, ok := configuredAttrs(b.body)[arg]; ok {
+		if a, ok := configuredAttr(b.body, arg); ok {
 			// region = var.region with a null default means the
 			// provider's region, as the provider reads it.
 			if v := sc.eval(a.Expr); !v.IsKnown() || !v.IsNull() {
@@ -435,7 +435,7 @@ func servicePrincipal(sc *scope, b *block, _ *instSet, _ instKey, name string) (
 	if name == "suffix" {
 		return cty.StringVal(suffix), true
 	}
-	a, ok := configuredAttrs(b.body)["service_name"]
+	a, ok := configuredAttr(b.body, "service_name")
 	if !ok || (name != "name" && name != "id") {
 		return cty.NilVal, false
 	}
@@ -450,7 +450,7 @@ func servicePrincipal(sc *scope, b *block, _ *instSet, _ instKey, name string) (
 }
 
 func arnData(sc *scope, b *block, _ *instSet, _ instKey, name string) (cty.Value, bool) {
-	a, ok := configuredAttrs(b.body)["arn"]
+	a, ok := configuredAttr(b.body, "arn")
 	if !ok {
 		return cty.NilVal, false
 	}

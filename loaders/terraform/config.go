@@ -51,6 +51,9 @@ type module struct {
 	// called is set when another scanned directory calls this one as a
 	// local module (loadState.roots).
 	called bool
+	// infos caches the analysis of the expressions evaluated in the
+	// module's scope (exprInfoOf).
+	infos *exprCache
 }
 
 // release drops the syntax of a root module that no other directory calls,
@@ -239,6 +242,7 @@ func decodeModule(dir string, files []*srcFile) *module {
 		data:      map[string]*block{},
 		calls:     map[string]*moduleCall{},
 		providers: map[string]*providerConfig{},
+		infos:     &exprCache{},
 	}
 	var overrides []*srcFile
 	for _, f := range files {

@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -42,6 +43,9 @@ type evaluator struct {
 	// memo holds evaluated module instances by their inputs (modules.go).
 	memo      map[string]*modInst
 	instCount int
+	// stubbed holds the function tables with stubs for unknown
+	// functions (funcsFor), by the names of those functions.
+	stubbed map[string]map[string]function.Function
 }
 
 // cell is a lazily evaluated value.
@@ -263,13 +267,14 @@ func (s *scope) evalDiags(expr hcl.Expression) (v cty.Value, hd hcl.Diagnostics)
 // ctx builds the evaluation context for expr, resolving only the names the
 // expression refers to (lazily evaluating locals, resources and so on).
 func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
-	vars := map[string]cty.Value{}
+	info := s.exprInfoOf(expr)
+	vars := make(map[string]cty.Value, len(s.iter)+len(info.refs))
 	maps.Copy(vars, s.iter)
-	ctx := &hcl.EvalContext{Variables: vars, Functions: s.inst.ev.funcsFor(expr)}
+	ctx := &hcl.EvalContext{Variables: vars, Functions: s.inst.ev.funcsFor(info.calls)}
 	if s.template {
 		return ctx
 	}
-	r := s.collectRefs(expr, vars)
+	r := s.collectRefs(info, vars)
 	m := s.inst
 	if len(r.locals) > 0 {
 		locals := map[string]cty.Value{}
@@ -277,7 +282,7 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 			if _, ok := m.mod.locals[name]; ok {
 				locals[name] = m.local(name, r.locals[name])
 			} else {
-				r.undeclared["local."+name] = r.locals[name]
+				r.undeclare("local."+name, r.locals[name])
 			}
 		}
 		vars["local"] = cty.ObjectVal(locals)
@@ -296,13 +301,12 @@ func (s *scope) ctx(expr hcl.Expression) *hcl.EvalContext {
 	return ctx
 }
 
-// refs are the names an expression refers to.
+// refs are the names an expression refers to (each map nil while empty).
 type refs struct {
 	locals     map[string]hcl.Range
 	vars       map[string]hcl.Range
 	undeclared map[string]hcl.Range // "var.x", "local.y", "aws_s3_bucket.b", ...
 	blocks     map[string]*need     // "type.name", "data.type.name" or "module.name"
-	covered    map[string][]string
 }
 
 // need is what an expression reads of a block: some attributes, or all.
@@ -312,51 +316,193 @@ type need struct {
 	ref   hcl.Range
 }
 
-// collectRefs sorts expr's references by kind; the simple ones (count,
-// each, path, terraform, self) go straight into vars.
-func (s *scope) collectRefs(expr hcl.Expression, vars map[string]cty.Value) *refs {
-	r := &refs{
-		locals: map[string]hcl.Range{}, vars: map[string]hcl.Range{},
-		undeclared: map[string]hcl.Range{}, blocks: map[string]*need{},
-		covered: attrsAfter(expr),
+// exprInfo is what an expression needs whatever scope it is evaluated
+// in: its references sorted by kind and the functions it calls. It
+// depends on the expression alone, so it is computed once per expression
+// (exprInfoOf) rather than for every module instance that evaluates it.
+type exprInfo struct {
+	refs []exprRef
+	// calls are the names of the functions the expression calls, each
+	// once, in the order they first appear.
+	calls []string
+	// names are the references as Terraform renders them
+	// (traversalNames).
+	names []string
+}
+
+// exprCache holds the analysis of the expressions evaluated in a
+// module's scope and the nested blocks read from its bodies. The
+// evaluators of the roots calling the module share it, in parallel.
+type exprCache struct {
+	infos  sync.Map // hcl.Expression → *exprInfo
+	blocks sync.Map // blocksKey → hcl.Blocks (blocksOf)
+}
+
+type refKind uint8
+
+const (
+	refVar    refKind = iota // var.name
+	refLocal                 // local.name
+	refBlock                 // a resource, data source or module call
+	refSimple                // count, each, path, terraform, self
+)
+
+// exprRef is one reference of an expression (one traversal of
+// expr.Variables(), in order).
+type exprRef struct {
+	root string
+	kind refKind
+	// name is the variable or local name, or the block key ("type.name",
+	// "data.type.name", "module.name").
+	name string
+	rng  hcl.Range
+	// attrs are the attributes a block reference reads; all: the whole
+	// object.
+	attrs []string
+	all   bool
+}
+
+// exprInfoOf returns the analysis of expr, cached in the module of the
+// scope for native expressions (pointers, immutable after parsing; the
+// cache keeps them alive, so a pointer cannot be reused for another
+// expression while cached). A JSON body makes new expressions on every
+// call: caching them would only keep them.
+func (s *scope) exprInfoOf(expr hcl.Expression) *exprInfo {
+	cache := s.inst.mod.infos
+	if _, native := expr.(hclsyntax.Expression); cache == nil || !native {
+		return analyse(expr)
 	}
-	m := s.inst
-	for _, t := range expr.Variables() {
-		root := t.RootName()
-		if _, ok := s.iter[root]; ok {
-			continue
+	if v, ok := cache.infos.Load(expr); ok {
+		if info, ok := v.(*exprInfo); ok {
+			return info
 		}
+	}
+	info := analyse(expr)
+	if v, loaded := cache.infos.LoadOrStore(expr, info); loaded {
+		if first, ok := v.(*exprInfo); ok {
+			return first
+		}
+	}
+	return info
+}
+
+// analyse computes the analysis of expr afresh.
+func analyse(expr hcl.Expression) *exprInfo {
+	covered, calls := syntaxFacts(expr)
+	info := &exprInfo{calls: calls}
+	vars := expr.Variables()
+	// Clipped: a caller appending to the shared slice copies it.
+	info.names = slices.Clip(traversalNames(vars))
+	for _, t := range vars {
+		root := t.RootName()
 		attr := func(i int) string { return traversalAttr(t, i) }
 		switch root {
 		case "var":
 			if name := attr(1); name != "" {
-				if _, declared := m.mod.variables[name]; declared {
-					r.vars[name] = t.SourceRange()
-				} else {
-					r.undeclared["var."+name] = t.SourceRange()
-				}
+				info.refs = append(info.refs, exprRef{root: root, kind: refVar, name: name, rng: t.SourceRange()})
 			}
 		case "local":
 			if name := attr(1); name != "" {
-				r.locals[name] = t.SourceRange()
+				info.refs = append(info.refs, exprRef{root: root, kind: refLocal, name: name, rng: t.SourceRange()})
 			}
 		case "data":
 			if a1, a2 := attr(1), attr(2); a1 != "" && a2 != "" {
-				r.addNeed("data."+a1+"."+a2, t, 3)
+				info.refs = append(info.refs, blockRef(root, "data."+a1+"."+a2, t, 3, covered))
 			}
 		case "module":
 			if name := attr(1); name != "" {
-				r.addNeed("module."+name, t, 2)
+				info.refs = append(info.refs, blockRef(root, "module."+name, t, 2, covered))
 			}
 		case "count", "each", "path", "terraform", "self":
-			s.simpleRef(root, vars)
+			info.refs = append(info.refs, exprRef{root: root, kind: refSimple})
 		default:
 			if name := attr(1); name != "" {
-				r.addNeed(root+"."+name, t, 2)
+				info.refs = append(info.refs, blockRef(root, root+"."+name, t, 2, covered))
+			}
+		}
+	}
+	return info
+}
+
+// blockRef is the reference t makes to the block key, with the attribute
+// it reads (at attrStep, after one optional instance key).
+func blockRef(root, key string, t hcl.Traversal, attrStep int, covered map[byteRange][]string) exprRef {
+	ref := exprRef{root: root, kind: refBlock, name: key, rng: t.SourceRange()}
+	// Skip one index step (an instance key).
+	if attrStep < len(t) {
+		if _, ok := t[attrStep].(hcl.TraverseIndex); ok {
+			attrStep++
+		}
+	}
+	if attrStep < len(t) {
+		if a, ok := t[attrStep].(hcl.TraverseAttr); ok {
+			ref.attrs = []string{a.Name}
+			return ref
+		}
+	}
+	// aws_x.y[*].arn, aws_x.y[count.index].arn: the attribute follows in
+	// the syntax, not in the traversal.
+	if names, ok := covered[byteRangeOf(t.SourceRange())]; ok {
+		ref.attrs = names
+		return ref
+	}
+	ref.all = true
+	return ref
+}
+
+// collectRefs sorts expr's references by kind; the simple ones (count,
+// each, path, terraform, self) go straight into vars.
+func (s *scope) collectRefs(info *exprInfo, vars map[string]cty.Value) *refs {
+	r := &refs{}
+	m := s.inst
+	for i := range info.refs {
+		x := &info.refs[i]
+		if _, ok := s.iter[x.root]; ok {
+			continue
+		}
+		switch x.kind {
+		case refVar:
+			if _, declared := m.mod.variables[x.name]; declared {
+				if r.vars == nil {
+					r.vars = map[string]hcl.Range{}
+				}
+				r.vars[x.name] = x.rng
+			} else {
+				r.undeclare("var."+x.name, x.rng)
+			}
+		case refLocal:
+			if r.locals == nil {
+				r.locals = map[string]hcl.Range{}
+			}
+			r.locals[x.name] = x.rng
+		case refSimple:
+			s.simpleRef(x.root, vars)
+		case refBlock:
+			n := r.blocks[x.name]
+			if n == nil {
+				if r.blocks == nil {
+					r.blocks = map[string]*need{}
+				}
+				n = &need{attrs: map[string]bool{}, ref: x.rng}
+				r.blocks[x.name] = n
+			}
+			for _, a := range x.attrs {
+				n.attrs[a] = true
+			}
+			if x.all {
+				n.all = true
 			}
 		}
 	}
 	return r
+}
+
+// undeclare records a reference to something not declared.
+func (r *refs) undeclare(key string, rng hcl.Range) {
+	if r.undeclared == nil {
+		r.undeclared = map[string]hcl.Range{}
+	}
+	r.undeclared[key] = rng
 }
 
 // traversalAttr is the attribute name at step i of t, or "".
@@ -397,39 +543,12 @@ func (s *scope) simpleRef(root string, vars map[string]cty.Value) {
 	}
 }
 
-// addNeed records that t reads the block key, and which attribute.
-func (r *refs) addNeed(key string, t hcl.Traversal, attrStep int) {
-	n := r.blocks[key]
-	if n == nil {
-		n = &need{attrs: map[string]bool{}, ref: t.SourceRange()}
-		r.blocks[key] = n
-	}
-	// Skip one index step (an instance key).
-	if attrStep < len(t) {
-		if _, ok := t[attrStep].(hcl.TraverseIndex); ok {
-			attrStep++
-		}
-	}
-	if attrStep < len(t) {
-		if a, ok := t[attrStep].(hcl.TraverseAttr); ok {
-			n.attrs[a.Name] = true
-			return
-		}
-	}
-	// aws_x.y[*].arn, aws_x.y[count.index].arn: the attribute follows in
-	// the syntax, not in the traversal.
-	if names, ok := r.covered[rangeKey(t.SourceRange())]; ok {
-		for _, name := range names {
-			n.attrs[name] = true
-		}
-		return
-	}
-	n.all = true
-}
-
 // resolveBlocks evaluates the resources, data sources and module calls an
 // expression refers to.
 func (s *scope) resolveBlocks(r *refs, vars map[string]cty.Value) {
+	if len(r.blocks) == 0 && len(r.undeclared) == 0 {
+		return
+	}
 	m := s.inst
 	data := map[string]map[string]cty.Value{}
 	managed := map[string]map[string]cty.Value{}
@@ -447,7 +566,7 @@ func (s *scope) resolveBlocks(r *refs, vars map[string]cty.Value) {
 				b = m.argumentFreeData(k, n.ref)
 			}
 			if b == nil {
-				r.undeclared[k] = n.ref
+				r.undeclare(k, n.ref)
 				continue
 			}
 			if data[b.typ] == nil {
@@ -457,14 +576,14 @@ func (s *scope) resolveBlocks(r *refs, vars map[string]cty.Value) {
 		case strings.HasPrefix(k, "module."):
 			mc := m.mod.calls[strings.TrimPrefix(k, "module.")]
 			if mc == nil {
-				r.undeclared[k] = n.ref
+				r.undeclare(k, n.ref)
 				continue
 			}
 			modules[mc.name] = m.callValue(mc, attrs, n.all, n.ref)
 		default:
 			b := m.mod.managed[k]
 			if b == nil {
-				r.undeclared[k] = n.ref
+				r.undeclare(k, n.ref)
 				continue
 			}
 			if managed[b.typ] == nil {
@@ -493,60 +612,74 @@ func rangeKey(r hcl.Range) string {
 	return fmt.Sprintf("%s:%d:%d", r.Filename, r.Start.Byte, r.End.Byte)
 }
 
-// attrsAfter finds references whose attribute is applied by a splat, an
-// index expression or a relative traversal (aws_x.y[*].arn,
-// aws_x.y[count.index].arn), keyed by the reference's range.
-func attrsAfter(expr hcl.Expression) map[string][]string {
+// byteRange identifies a range as rangeKey does, without formatting.
+type byteRange struct {
+	file       string
+	start, end int
+}
+
+func byteRangeOf(r hcl.Range) byteRange { return byteRange{r.Filename, r.Start.Byte, r.End.Byte} }
+
+// syntaxFacts walks expr once for what its traversals do not say: the
+// references whose attribute is applied by a splat, an index expression
+// or a relative traversal (aws_x.y[*].arn, aws_x.y[count.index].arn), by
+// the reference's range, and the functions it calls, each once.
+func syntaxFacts(expr hcl.Expression) (covered map[byteRange][]string, calls []string) {
 	se, ok := expr.(hclsyntax.Expression)
 	if !ok {
-		return nil
+		return nil, nil
 	}
-	out := map[string][]string{}
-	source := func(e hclsyntax.Expression) *hclsyntax.ScopeTraversalExpr {
-		for range 4 {
-			switch x := e.(type) {
-			case *hclsyntax.ScopeTraversalExpr:
-				return x
-			case *hclsyntax.IndexExpr:
-				e = x.Collection
-			case *hclsyntax.ParenthesesExpr:
-				e = x.Expression
-			default:
-				return nil
-			}
-		}
-		return nil
+	switch se.(type) {
+	case *hclsyntax.LiteralValueExpr, *hclsyntax.ScopeTraversalExpr:
+		// No child nodes, neither a call nor a splat: spare the walk.
+		return nil, nil
 	}
-	firstAttr := func(t hcl.Traversal) string {
-		if len(t) > 0 {
-			if a, ok := t[0].(hcl.TraverseAttr); ok {
-				return a.Name
-			}
+	add := func(source hclsyntax.Expression, t hcl.Traversal) {
+		st := traversalSource(source)
+		name := traversalAttr(t, 0)
+		if st == nil || name == "" {
+			return
 		}
-		return ""
+		if covered == nil {
+			covered = map[byteRange][]string{}
+		}
+		k := byteRangeOf(st.SrcRange)
+		covered[k] = append(covered[k], name)
 	}
 	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
 		switch x := n.(type) {
-		case *hclsyntax.RelativeTraversalExpr:
-			if st := source(x.Source); st != nil {
-				if name := firstAttr(x.Traversal); name != "" {
-					k := rangeKey(st.SrcRange)
-					out[k] = append(out[k], name)
-				}
+		case *hclsyntax.FunctionCallExpr:
+			if !slices.Contains(calls, x.Name) {
+				calls = append(calls, x.Name)
 			}
+		case *hclsyntax.RelativeTraversalExpr:
+			add(x.Source, x.Traversal)
 		case *hclsyntax.SplatExpr:
-			st := source(x.Source)
-			rel, ok := x.Each.(*hclsyntax.RelativeTraversalExpr)
-			if st != nil && ok {
-				if name := firstAttr(rel.Traversal); name != "" {
-					k := rangeKey(st.SrcRange)
-					out[k] = append(out[k], name)
-				}
+			if rel, ok := x.Each.(*hclsyntax.RelativeTraversalExpr); ok {
+				add(x.Source, rel.Traversal)
 			}
 		}
 		return nil
 	})
-	return out
+	return covered, calls
+}
+
+// traversalSource is the reference an index, splat or relative traversal
+// applies to (through at most four indexes and parentheses), or nil.
+func traversalSource(e hclsyntax.Expression) *hclsyntax.ScopeTraversalExpr {
+	for range 4 {
+		switch x := e.(type) {
+		case *hclsyntax.ScopeTraversalExpr:
+			return x
+		case *hclsyntax.IndexExpr:
+			e = x.Collection
+		case *hclsyntax.ParenthesesExpr:
+			e = x.Expression
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 // addUndeclared reports references to undeclared resources, data sources
@@ -867,6 +1000,35 @@ func configuredAttrs(body hcl.Body) map[string]*hcl.Attribute {
 	return out
 }
 
+// configuredAttr is configuredAttrs(body)[name], without building the map
+// for a native body.
+func configuredAttr(body hcl.Body, name string) (*hcl.Attribute, bool) {
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		a, ok := sb.Attributes[name]
+		if !ok || metaArguments[name] {
+			return nil, false
+		}
+		return a.AsHCLAttribute(), true
+	}
+	a, ok := configuredAttrs(body)[name]
+	return a, ok
+}
+
+// nestedBlocksOf is nestedBlocks(body)[name], without building the map.
+func nestedBlocksOf(body hcl.Body, name string) ([]*hclsyntax.Block, bool) {
+	sb, ok := body.(*hclsyntax.Body)
+	if !ok || metaArguments[name] || name == "dynamic" {
+		return nil, false
+	}
+	var out []*hclsyntax.Block
+	for _, b := range sb.Blocks {
+		if b.Type == name {
+			out = append(out, b)
+		}
+	}
+	return out, out != nil
+}
+
 // nestedBlocks returns the nested block types written in a native body.
 func nestedBlocks(body hcl.Body) map[string][]*hclsyntax.Block {
 	out := map[string][]*hclsyntax.Block{}
@@ -926,10 +1088,10 @@ func (m *modInst) managedAttr(b *block, is *instSet, k instKey, name string) cty
 	if v, ok := computedAttr(sc, b, k, name); ok {
 		return v
 	}
-	if a, ok := configuredAttrs(b.body)[name]; ok {
+	if a, ok := configuredAttr(b.body, name); ok {
 		return sc.eval(a.Expr)
 	}
-	if blocks, ok := nestedBlocks(b.body)[name]; ok {
+	if blocks, ok := nestedBlocksOf(b.body, name); ok {
 		return sc.blocksValue(blocks, 0)
 	}
 	return unknownBecause(fmt.Sprintf("%s.%s is known only after apply", m.blockAddr(b, k), name))
@@ -970,31 +1132,33 @@ func (m *modInst) region(providerRef string) string {
 	return m.ev.ls.region
 }
 
-// funcsFor returns the function table, plus a stub for each function the
-// expression calls that perimeter does not know, so that such a call
-// (provider::aws::arn_parse, a typo) yields an unknown value that names
-// the function instead of failing the whole expression.
-func (ev *evaluator) funcsFor(expr hcl.Expression) map[string]function.Function {
-	se, ok := expr.(hclsyntax.Expression)
-	if !ok {
-		return ev.funcs
-	}
+// funcsFor returns the function table for an expression calling the
+// functions calls (exprInfo.calls), plus a stub for each of them that
+// perimeter does not know, so that such a call (provider::aws::arn_parse,
+// a typo) yields an unknown value that names the function instead of
+// failing the whole expression.
+func (ev *evaluator) funcsFor(calls []string) map[string]function.Function {
 	var missing []string
-	_ = hclsyntax.VisitAll(se, func(n hclsyntax.Node) hcl.Diagnostics {
-		if call, ok := n.(*hclsyntax.FunctionCallExpr); ok {
-			if _, known := ev.funcs[call.Name]; !known {
-				missing = append(missing, call.Name)
-			}
+	for _, name := range calls {
+		if _, known := ev.funcs[name]; !known {
+			missing = append(missing, name)
 		}
-		return nil
-	})
+	}
 	if len(missing) == 0 {
 		return ev.funcs
+	}
+	key := strings.Join(missing, "\x00")
+	if funcs, ok := ev.stubbed[key]; ok {
+		return funcs
 	}
 	funcs := make(map[string]function.Function, len(ev.funcs)+len(missing))
 	maps.Copy(funcs, ev.funcs)
 	for _, name := range missing {
 		funcs[name] = unsupportedFunc(name)
 	}
+	if ev.stubbed == nil {
+		ev.stubbed = map[string]map[string]function.Function{}
+	}
+	ev.stubbed[key] = funcs
 	return funcs
 }

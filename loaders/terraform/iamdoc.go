@@ -126,10 +126,8 @@ type nestedBlock struct {
 // blocksOf returns the blocks of type typ in body, expanding dynamic
 // blocks in source order.
 func (s *scope) blocksOf(body hcl.Body, typ string, depth int) []nestedBlock {
-	schema := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: typ}, {Type: "dynamic", LabelNames: []string{"type"}}}}
-	c, _, _ := body.PartialContent(schema)
 	var out []nestedBlock
-	for _, blk := range c.Blocks {
+	for _, blk := range s.inst.mod.infos.blocksOf(body, typ) {
 		if blk.Type == typ {
 			out = append(out, nestedBlock{body: blk.Body, sc: s, def: blk.DefRange})
 			continue
@@ -140,6 +138,36 @@ func (s *scope) blocksOf(body hcl.Body, typ string, depth int) []nestedBlock {
 		out = append(out, s.expandDynamic(blk, typ)...)
 	}
 	return out
+}
+
+// blocksKey is the key of exprCache.blocks.
+type blocksKey struct {
+	body hcl.Body
+	typ  string
+}
+
+// blocksOf returns the blocks of type typ and the dynamic blocks in body,
+// cached for native bodies (immutable after parsing; the cache keeps
+// them alive, so a pointer cannot be reused for another body while
+// cached). A JSON body makes new nested bodies on every call: caching
+// would only keep them.
+func (c *exprCache) blocksOf(body hcl.Body, typ string) hcl.Blocks {
+	_, native := body.(*hclsyntax.Body)
+	cacheable := c != nil && native
+	key := blocksKey{body, typ}
+	if cacheable {
+		if v, ok := c.blocks.Load(key); ok {
+			if blocks, ok := v.(hcl.Blocks); ok {
+				return blocks
+			}
+		}
+	}
+	schema := &hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: typ}, {Type: "dynamic", LabelNames: []string{"type"}}}}
+	content, _, _ := body.PartialContent(schema)
+	if cacheable {
+		c.blocks.Store(key, content.Blocks)
+	}
+	return content.Blocks
 }
 
 func (s *scope) expandDynamic(blk *hcl.Block, typ string) []nestedBlock {

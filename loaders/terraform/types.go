@@ -57,7 +57,7 @@ func (m *modInst) emit(b *block) {
 // hasArg reports whether a block body sets an argument or holds a nested
 // block (static or dynamic) of that name.
 func hasArg(body hcl.Body, name string) bool {
-	if _, ok := configuredAttrs(body)[name]; ok {
+	if _, ok := configuredAttr(body, name); ok {
 		return true
 	}
 	if sb, ok := body.(*hclsyntax.Body); ok {
@@ -161,15 +161,15 @@ func (s *scope) argAt(body hcl.Body, path string, doc bool, depth int) (tftypes.
 		return tftypes.Arg{}, false
 	}
 	name, rest, dotted := strings.Cut(path, ".")
-	attrs := configuredAttrs(body)
+	attrAt := configuredAttr
 	if depth > 0 {
-		attrs = bodyAttrs(body)
+		attrAt = bodyAttr
 	}
 	// In JSON syntax a nested block is a property holding an object (or a
 	// list of objects): read it as blocks, so its arguments keep their
 	// own positions. A policy argument is never a block.
-	if a, ok := attrs[name]; ok && (!isJSONBody(body) || (doc && !dotted) || !s.jsonBlockValue(a.Expr)) {
-		refs := refsOf(a.Expr)
+	if a, ok := attrAt(body, name); ok && (!isJSONBody(body) || (doc && !dotted) || !s.jsonBlockValue(a.Expr)) {
+		refs := s.exprInfoOf(a.Expr).names
 		if !dotted {
 			v := s.walk(a.Expr, doc)
 			if !doc {
@@ -284,6 +284,20 @@ func bodyAttrs(body hcl.Body) map[string]*hcl.Attribute {
 	return out
 }
 
+// bodyAttr is bodyAttrs(body)[name], without building the map for a
+// native body.
+func bodyAttr(body hcl.Body, name string) (*hcl.Attribute, bool) {
+	if sb, ok := body.(*hclsyntax.Body); ok {
+		a, ok := sb.Attributes[name]
+		if !ok {
+			return nil, false
+		}
+		return a.AsHCLAttribute(), true
+	}
+	a, ok := bodyAttrs(body)[name]
+	return a, ok
+}
+
 // nestedTypes lists the nested block types of a native body (a dynamic
 // block counts as its type), sorted.
 func nestedTypes(body hcl.Body) []string {
@@ -308,11 +322,11 @@ func nestedTypes(body hcl.Body) []string {
 	return out
 }
 
-// refsOf renders the references of an expression as Terraform does
+// traversalNames renders references as Terraform does
 // (aws_dynamodb_table.t.stream_arn; instance keys left out).
-func refsOf(expr hcl.Expression) []string {
+func traversalNames(ts []hcl.Traversal) []string {
 	var out []string
-	for _, t := range expr.Variables() {
+	for _, t := range ts {
 		var b strings.Builder
 		b.WriteString(t.RootName())
 		for _, step := range t[1:] {
@@ -332,11 +346,11 @@ func (s *scope) exprAt(body hcl.Body, path string, depth int) (hcl.Expression, *
 		return nil, nil, false
 	}
 	name, rest, dotted := strings.Cut(path, ".")
-	attrs := configuredAttrs(body)
+	attrAt := configuredAttr
 	if depth > 0 {
-		attrs = bodyAttrs(body)
+		attrAt = bodyAttr
 	}
-	if a, ok := attrs[name]; ok {
+	if a, ok := attrAt(body, name); ok {
 		return a.Expr, s, !dotted
 	}
 	if !dotted {
