@@ -15,6 +15,13 @@ import (
 func runCLI(t *testing.T, environ []string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, testEnv(environ, &out, &errOut))
+	return out.String(), errOut.String(), code
+}
+
+// testEnv is a process environment of the given variables, writing to out
+// and errOut.
+func testEnv(environ []string, out, errOut *bytes.Buffer) env {
 	getenv := func(k string) string {
 		for _, kv := range environ {
 			if name, v, ok := strings.Cut(kv, "="); ok && name == k {
@@ -23,8 +30,7 @@ func runCLI(t *testing.T, environ []string, args ...string) (stdout, stderr stri
 		}
 		return ""
 	}
-	code = run(context.Background(), args, env{stdout: &out, stderr: &errOut, getenv: getenv, environ: func() []string { return environ }})
-	return out.String(), errOut.String(), code
+	return env{stdout: out, stderr: errOut, getenv: getenv, environ: func() []string { return environ }}
 }
 
 func TestUsageErrors(t *testing.T) {
@@ -235,15 +241,8 @@ func TestColourAndOutputFile(t *testing.T) {
 	scan := func(environ []string, terminal bool, args ...string) (string, int) {
 		t.Helper()
 		var out, errOut bytes.Buffer
-		getenv := func(k string) string {
-			for _, kv := range environ {
-				if name, v, ok := strings.Cut(kv, "="); ok && name == k {
-					return v
-				}
-			}
-			return ""
-		}
-		e := env{stdout: &out, stderr: &errOut, getenv: getenv, environ: func() []string { return environ }, isTerminal: func() bool { return terminal }}
+		e := testEnv(environ, &out, &errOut)
+		e.isTerminal = func() bool { return terminal }
 		code := run(context.Background(), append([]string{"scan", "--no-config", "--account", "111122223333"}, append(args, "testdata/examples")...), e)
 		return out.String(), code
 	}
