@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"maps"
 	"path"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -60,7 +59,7 @@ func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Op
 		pfs[i].lazy = sync.OnceValue(func() *template { return parseFile(f, &diagSet{}, &opts) })
 		lc.files[f.Path] = pfs[i]
 	}
-	parallel(ctx, len(pfs), func(i int) {
+	loaders.Parallel(ctx, len(pfs), func(i int) {
 		if pf := pfs[i]; pf.assembly != "" || mayNest(pf.file.Data) {
 			pf.t, pf.early = parseFile(pf.file, pf.diags, &opts), true
 		}
@@ -69,7 +68,7 @@ func (cfnLoader) Load(ctx context.Context, files []loaders.File, opts loaders.Op
 	lc.exports = exportIndex(lc.files)
 
 	results := make([][]loaders.Resource, len(pfs))
-	parallel(ctx, len(pfs), func(i int) {
+	loaders.Parallel(ctx, len(pfs), func(i int) {
 		pf := pfs[i]
 		t := pf.t
 		if !pf.early {
@@ -145,28 +144,6 @@ func cdkFacts(files []loaders.File) (map[string]cdkStack, map[string]map[string]
 		}
 	}
 	return stacks, assets, diags
-}
-
-// parallel runs fn(0..n-1) on at most GOMAXPROCS goroutines.
-func parallel(ctx context.Context, n int, fn func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), n)
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range workers {
-		wg.Go(func() {
-			for i := range next {
-				fn(i)
-			}
-		})
-	}
-	for i := range n {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
 }
 
 // sortResources orders resources by file, line and address. The sort is

@@ -8,7 +8,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -160,27 +159,13 @@ func newLoadState(opts loaders.Options) *loadState {
 func parseAll(ctx context.Context, files []loaders.File, opts *loaders.Options) ([]*srcFile, loaders.Diagnostics) {
 	out := make([]*srcFile, len(files))
 	fdiags := make([]loaders.Diagnostics, len(files))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(files))) {
-		wg.Go(func() {
-			for i := range work {
-				p := filepath.ToSlash(files[i].Path)
-				if classify(p) == kindOther {
-					continue
-				}
-				out[i], fdiags[i] = parseFile(p, files[i].Data, opts)
-			}
-		})
-	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
+	loaders.Parallel(ctx, len(files), func(i int) {
+		p := filepath.ToSlash(files[i].Path)
+		if classify(p) == kindOther {
+			return
 		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+		out[i], fdiags[i] = parseFile(p, files[i].Data, opts)
+	})
 	var diags loaders.Diagnostics
 	for _, d := range fdiags {
 		diags = append(diags, d...)
@@ -260,26 +245,12 @@ func (ls *loadState) setAllowed(files []loaders.File) {
 func (ls *loadState) evalRoots(ctx context.Context, roots []*module) ([]loaders.Resource, loaders.Diagnostics) {
 	results := make([][]loaders.Resource, len(roots))
 	rdiags := make([]loaders.Diagnostics, len(roots))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(roots))) {
-		wg.Go(func() {
-			for i := range work {
-				results[i], rdiags[i] = ls.evalRoot(ctx, roots[i])
-				if ls.release && !roots[i].called {
-					roots[i].release()
-				}
-			}
-		})
-	}
-	for i := range roots {
-		if ctx.Err() != nil {
-			break
+	loaders.Parallel(ctx, len(roots), func(i int) {
+		results[i], rdiags[i] = ls.evalRoot(ctx, roots[i])
+		if ls.release && !roots[i].called {
+			roots[i].release()
 		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	})
 	var (
 		res   []loaders.Resource
 		diags loaders.Diagnostics

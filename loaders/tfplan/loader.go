@@ -6,11 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/loaders/tftypes"
@@ -36,23 +34,9 @@ func (Loader) Claims(p string, data []byte) bool { return sniff(p, data) }
 func (Loader) Load(ctx context.Context, files []loaders.File, opts loaders.Options) ([]loaders.Resource, loaders.Diagnostics) {
 	results := make([][]loaders.Resource, len(files))
 	fdiags := make([]loaders.Diagnostics, len(files))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for range max(1, min(runtime.GOMAXPROCS(0), len(files))) {
-		wg.Go(func() {
-			for i := range work {
-				results[i], fdiags[i] = loadFile(ctx, files[i], opts)
-			}
-		})
-	}
-	for i := range files {
-		if ctx.Err() != nil {
-			break
-		}
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	loaders.Parallel(ctx, len(files), func(i int) {
+		results[i], fdiags[i] = loadFile(ctx, files[i], opts)
+	})
 	var (
 		res   []loaders.Resource
 		diags loaders.Diagnostics
