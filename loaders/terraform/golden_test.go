@@ -2,13 +2,8 @@ package terraform
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/loaders/internal/loadsummary"
@@ -42,26 +37,5 @@ func loadDirs(tb testing.TB, opts loaders.Options, dirs ...string) ([]loaders.Re
 // checkGolden compares got with testdata/golden/<name>.json.
 func checkGolden(t *testing.T, name string, got summary) {
 	t.Helper()
-	data, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data = append(data, '\n')
-	file := filepath.Join("testdata", "golden", name+".json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(data)); diff != "" {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s", name, diff)
-	}
+	loadsummary.Check(t, name, got, *update)
 }

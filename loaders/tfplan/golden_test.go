@@ -2,13 +2,9 @@ package tfplan
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
-	"os"
 	"path/filepath"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/loaders/internal/loadsummary"
@@ -45,28 +41,7 @@ func loadPaths(tb testing.TB, opts loaders.Options, paths ...string) ([]loaders.
 // checkGolden compares got with testdata/golden/<name>.json.
 func checkGolden(t *testing.T, name string, got summary) {
 	t.Helper()
-	data, err := json.MarshalIndent(got, "", "  ")
-	if err != nil {
-		t.Fatal(err)
-	}
-	data = append(data, '\n')
-	file := filepath.Join("testdata", "golden", name+".json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(file, data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(data)); diff != "" {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s", name, diff)
-	}
+	loadsummary.Check(t, name, got, *update)
 }
 
 // TestGolden loads the plans under testdata/plans: the same plan with its

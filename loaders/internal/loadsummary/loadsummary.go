@@ -4,8 +4,14 @@
 package loadsummary
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/perimeter-iac/perimeter/loaders"
 	"github.com/perimeter-iac/perimeter/policy"
@@ -157,4 +163,32 @@ func statement(st policy.Statement, opts Options) Statement {
 		ss.Conditions = append(ss.Conditions, text+" @ "+Pos(c.Range))
 	}
 	return ss
+}
+
+// Check compares got with testdata/golden/<name>.json, or writes it there
+// when update is set (each package's -update flag).
+func Check(t *testing.T, name string, got Summary, update bool) {
+	t.Helper()
+	data, err := json.MarshalIndent(got, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data = append(data, '\n')
+	file := filepath.Join("testdata", "golden", name+".json")
+	if update {
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil { //nolint:gosec // testdata, readable like the rest of the repository
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(file, data, 0o644); err != nil { //nolint:gosec // a golden file in the repository, world-readable like the rest
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), string(data)); diff != "" {
+		t.Errorf("%s differs from the golden file (-want +got):\n%s", name, diff)
+	}
 }
